@@ -1,0 +1,222 @@
+"""The ``crm-plus`` command: what an operator does with a crm_plus instance.
+
+It wraps the stock Tryton commands (``trytond-admin``, ``trytond``); it does
+not re-implement them.  An instance lives in one folder (``--home``, default
+``$CRM_PLUS_HOME`` or ``./.crm``) holding ``trytond.conf``, the SQLite
+database and the generated administrator password.
+"""
+import argparse
+import os
+import secrets
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+DATABASE = 'crm'
+MODULE = 'crm_plus'
+ADMIN_LOGIN = 'admin'
+
+CONFIG_TEMPLATE = """\
+# Written by crm-plus init; edit freely, it is not overwritten.
+[database]
+uri = {uri}
+path = {db_dir}
+language = zh_CN
+
+[web]
+listen = {listen}
+root = {sao}
+
+[session]
+max_attempt = 5
+
+[cache]
+clean_timeout = 0
+
+[email]
+from = crm@localhost
+"""
+
+
+def _home(args):
+    return Path(args.home or os.environ.get('CRM_PLUS_HOME') or '.crm'
+        ).resolve()
+
+
+def _bin(name):
+    "Return the path of a console script installed beside this Python"
+    candidate = Path(sys.executable).parent / name
+    return str(candidate) if candidate.exists() else name
+
+
+def config_file(home):
+    return home / 'trytond.conf'
+
+
+def password_file(home):
+    return home / 'admin-password'
+
+
+def write_config(home, listen='127.0.0.1:8000', sao=None, uri=None):
+    "Write trytond.conf once; an existing file is kept as the user left it"
+    home.mkdir(parents=True, exist_ok=True)
+    path = config_file(home)
+    if not path.exists():
+        sao = sao or os.environ.get('CRM_PLUS_SAO') or (home / 'sao')
+        path.write_text(CONFIG_TEMPLATE.format(
+                uri=uri or 'sqlite://', db_dir=home / 'db', listen=listen,
+                sao=sao), encoding='utf-8')
+    (home / 'db').mkdir(exist_ok=True)
+    return path
+
+
+def admin_password(home):
+    "Return the administrator password, generated on first use"
+    path = password_file(home)
+    if not path.exists():
+        path.write_text(secrets.token_urlsafe(9) + '\n')
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
+def _trytond_config(home):
+    from trytond.config import config
+    config.update_etc(str(config_file(home)))
+    return config
+
+
+def _database_exists(home):
+    config = _trytond_config(home)
+    uri = config.get('database', 'uri')
+    if uri.startswith('sqlite'):
+        return (home / 'db' / f'{DATABASE}.sqlite').exists()
+    from trytond.transaction import Transaction
+    with Transaction().start(None, 0, close=True) as transaction:
+        return DATABASE in transaction.database.list()
+
+
+def _stamp(home):
+    return home / 'db' / f'{DATABASE}.module-hash'
+
+
+def module_hash():
+    "Hash of the installed crm_plus sources: a change means an upgrade"
+    import hashlib
+    digest = hashlib.sha256()
+    root = Path(__file__).parent
+    for path in sorted(root.rglob('*')):
+        if path.is_file() and path.suffix in {
+                '.py', '.xml', '.cfg', '.po', '.csv', '.json', '.html',
+                '.svg'} and 'tests' not in path.parts:
+            digest.update(str(path.relative_to(root)).encode())
+            digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def cmd_init(args):
+    home = _home(args)
+    conf = write_config(home, listen=args.listen)
+    password = admin_password(home)
+    config = _trytond_config(home)
+    env = dict(os.environ)
+    created = False
+    if not _database_exists(home):
+        if config.get('database', 'uri').startswith('sqlite'):
+            (home / 'db' / f'{DATABASE}.sqlite').touch()
+        else:
+            from trytond.transaction import Transaction
+            with Transaction().start(
+                    None, 0, close=True, autocommit=True) as transaction:
+                transaction.database.create(
+                    transaction.connection, DATABASE)
+        created = True
+    wanted = module_hash()
+    stamp = _stamp(home)
+    if created or not stamp.exists() or stamp.read_text() != wanted:
+        pass_path = home / '.admin-pass'
+        pass_path.write_text(password)
+        pass_path.chmod(0o600)
+        env['TRYTONPASSFILE'] = str(pass_path)
+        command = [_bin('trytond-admin'), '-c', str(conf), '-d', DATABASE,
+            '-u', MODULE, '--activate-dependencies', '-l', 'zh_CN', '-l', 'en']
+        if created:
+            command += ['--email', 'admin@localhost']
+        print("crm-plus: %s the database %r" % (
+                "creating" if created else "upgrading", DATABASE),
+            flush=True)
+        try:
+            subprocess.run(command, env=env, check=True)
+        finally:
+            pass_path.unlink(missing_ok=True)
+        stamp.write_text(wanted)
+    else:
+        print("crm-plus: database %r is up to date" % DATABASE, flush=True)
+    if args.demo:
+        from .demo import load_demo
+        load_demo(str(conf), DATABASE)
+    return 0
+
+
+def cmd_demo(args):
+    from .demo import load_demo
+    home = _home(args)
+    load_demo(str(config_file(home)), DATABASE)
+    return 0
+
+
+def cmd_serve(args):
+    home = _home(args)
+    conf = config_file(home)
+    if not conf.exists():
+        sys.exit("crm-plus: no instance in %s, run 'crm-plus init' first"
+            % home)
+    command = [_bin('trytond'), '-c', str(conf)]
+    if args.listen:
+        os.environ['TRYTOND_WEB__LISTEN'] = args.listen
+    listen = os.environ.get('TRYTOND_WEB__LISTEN') or (
+        _trytond_config(home).get('web', 'listen'))
+    print("crm-plus: web client at http://%s/  login: %s  password: %s"
+        % (listen, ADMIN_LOGIN, admin_password(home)), flush=True)
+    os.execv(command[0] if os.path.isabs(command[0])
+        else shutil.which(command[0]), command)
+
+
+def cmd_test(args):
+    from .testing import run_tests
+    return run_tests(args.paths, verbosity=args.verbosity)
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(prog='crm-plus', description=__doc__)
+    parser.add_argument('--home', help="instance folder (default: "
+        "$CRM_PLUS_HOME or ./.crm)")
+    sub = parser.add_subparsers(dest='command', required=True)
+
+    init = sub.add_parser('init',
+        help="create or upgrade the database and activate crm_plus")
+    init.add_argument('--demo', action='store_true',
+        help="also load the demo data (once)")
+    init.add_argument('--listen', default='127.0.0.1:8000',
+        help="address written into a new trytond.conf")
+    init.set_defaults(func=cmd_init)
+
+    demo = sub.add_parser('demo', help="load the demo data (once)")
+    demo.set_defaults(func=cmd_demo)
+
+    serve = sub.add_parser('serve', help="run the server and web client")
+    serve.add_argument('--listen', help="host:port, overrides trytond.conf")
+    serve.set_defaults(func=cmd_serve)
+
+    test = sub.add_parser('test', help="run the test suite")
+    test.add_argument('paths', nargs='*',
+        help="extra folders of system tests to run after the module tests")
+    test.add_argument('-v', '--verbosity', type=int, default=1)
+    test.set_defaults(func=cmd_test)
+
+    args = parser.parse_args(argv)
+    return args.func(args)
+
+
+if __name__ == '__main__':
+    sys.exit(main())

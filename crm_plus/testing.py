@@ -1,0 +1,57 @@
+"""Test runner behind ``crm-plus test``: module tests, then system tests.
+
+It prints one closing line ``N passed, N failed, N skipped`` for CI.
+"""
+import os
+import sys
+import time
+import unittest
+from pathlib import Path
+
+
+class _CountingResult(unittest.TextTestResult):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.passed = 0
+
+    def addSuccess(self, test):
+        super().addSuccess(test)
+        self.passed += 1
+
+
+def _default_db_cache():
+    "A cache folder keyed by the module sources, so a change never reuses it"
+    from .cli import module_hash
+    uri = os.environ.get('TRYTOND_DATABASE_URI', 'sqlite://')
+    base = Path(os.environ.get('CRM_PLUS_HOME') or '.crm').resolve()
+    kind = uri.split(':', 1)[0]
+    return str(base / 'db_cache' / f'{kind}-{module_hash()[:16]}')
+
+
+def run_tests(paths=(), verbosity=1):
+    os.environ.setdefault('DB_CACHE', _default_db_cache())
+    if os.environ.get('TRYTOND_DATABASE_URI', '').startswith('postgresql'):
+        os.environ.setdefault('DB_NAME', 'test_crm_plus')
+    module_root = Path(__file__).parent
+    top = module_root.parent.parent.parent  # the folder holding trytond/
+    loader = unittest.TestLoader()
+    suite = unittest.TestSuite()
+    suite.addTests(loader.discover(
+            str(module_root), pattern='test_*.py', top_level_dir=str(top)))
+    for path in paths:
+        path = Path(path).resolve()
+        suite.addTests(loader.discover(
+                str(path), pattern='test_*.py',
+                top_level_dir=str(path.parent)))
+    runner = unittest.TextTestRunner(
+        verbosity=verbosity, resultclass=_CountingResult, stream=sys.stdout)
+    start = time.monotonic()
+    result = runner.run(suite)
+    failed = len(result.failures) + len(result.errors) + len(
+        result.unexpectedSuccesses)
+    print(f"({time.monotonic() - start:.0f} s, DB_CACHE={os.environ['DB_CACHE']})")
+    print(f"{result.passed} passed, {failed} failed, "
+        f"{len(result.skipped)} skipped", flush=True)
+    if failed or not result.testsRun:
+        return 1
+    return 0
