@@ -1,7 +1,10 @@
-from trytond.modules.company.tests import CompanyTestMixin
+from trytond.modules.company.tests import (
+    CompanyTestMixin, create_company, create_employee, set_company)
 from trytond.modules.party.tests import (
     PartyCheckEraseMixin, PartyCheckReplaceMixin)
-from trytond.tests.test_tryton import ModuleTestCase
+from trytond.pool import Pool
+from trytond.tests.test_tryton import ModuleTestCase, with_transaction
+from trytond.transaction import Transaction
 
 
 class CrmPlusTestCase(
@@ -9,6 +12,58 @@ class CrmPlusTestCase(
         ModuleTestCase):
     "Test crm_plus module"
     module = 'crm_plus'
+
+    @with_transaction()
+    def test_rule_context_team_employees(self):
+        "Record rules see the user's, managed and team employees"
+        pool = Pool()
+        Team = pool.get('crm.team')
+        User = pool.get('res.user')
+        Rule = pool.get('ir.rule')
+        company = create_company()
+        with set_company(company):
+            manager, rep_a, rep_b, other = [
+                create_employee(company, name) for name in [
+                    "Manager", "Rep A", "Rep B", "Other"]]
+            Team.create([{
+                        'name': "East",
+                        'company': company.id,
+                        'manager': manager.id,
+                        'members': [('add', [rep_a.id, rep_b.id])],
+                        }])
+            users = {}
+            for login, employee in [
+                    ('manager', manager), ('rep_a', rep_a),
+                    ('other', other)]:
+                users[login], = User.create([{
+                            'login': login,
+                            'name': login,
+                            'companies': [('add', [company.id])],
+                            'company': company.id,
+                            'employees': [('add', [employee.id])],
+                            'employee': employee.id,
+                            }])
+
+            def context(login):
+                with Transaction().set_user(users[login].id), \
+                        Transaction().set_context(_check_access=True):
+                    User._get_employees_cache.clear()
+                    return Rule._get_context('party.party')
+
+            ctx = context('manager')
+            self.assertEqual(list(ctx['employees']), [manager.id])
+            self.assertEqual(
+                set(ctx['managed_employees']),
+                {manager.id, rep_a.id, rep_b.id})
+            ctx = context('rep_a')
+            self.assertEqual(list(ctx['employees']), [rep_a.id])
+            self.assertEqual(set(ctx['managed_employees']), {rep_a.id})
+            self.assertEqual(
+                set(ctx['team_employees']),
+                {manager.id, rep_a.id, rep_b.id})
+            ctx = context('other')
+            self.assertEqual(set(ctx['managed_employees']), {other.id})
+            self.assertEqual(set(ctx['team_employees']), {other.id})
 
 
 del ModuleTestCase
