@@ -1,0 +1,687 @@
+"""Chinese demo data set for ``crm-plus init --demo`` and ``crm-plus demo``.
+
+The data goes through proteus, as a user of the client would enter it, so
+every record is validated by the server.  It is generated from a fixed seed:
+two loads on the same day give the same records (dates are relative to
+today so that the pipeline looks current).  The demo is loaded once: when
+the demo company exists, nothing is changed.
+"""
+import datetime as dt
+import gettext
+import random
+import time
+from decimal import Decimal
+
+import phonenumbers
+import pycountry
+from dateutil.relativedelta import relativedelta
+from stdnum.cn import uscc
+
+from proteus import Model, config
+
+COMPANY_NAME = "上海华信机械制造有限公司"
+SEED = 20240618
+LANGUAGE = 'zh_CN'
+
+# city: (province code, postal code, administrative division code used in
+# the unified social credit codes, telephone area code, streets)
+CITIES = {
+    '上海': ('CN-SH', '201203', '310115', '21',
+        ['浦东新区张江路', '闵行区春东路', '嘉定区墨玉路']),
+    '北京': ('CN-BJ', '100176', '110115', '10',
+        ['经济技术开发区科创十三街', '朝阳区酒仙桥路', '海淀区上地信息路']),
+    '苏州': ('CN-JS', '215021', '320505', '512',
+        ['工业园区星湖街', '高新区珠江路', '吴中区金枫路']),
+    '无锡': ('CN-JS', '214028', '320214', '510', ['新吴区长江路', '惠山区堰新路']),
+    '南京': ('CN-JS', '211100', '320115', '25', ['江宁区将军大道', '栖霞区仙林大道']),
+    '杭州': ('CN-ZJ', '310052', '330108', '571',
+        ['滨江区江南大道', '西湖区文三路', '萧山区金城路']),
+    '宁波': ('CN-ZJ', '315800', '330206', '574', ['北仑区明州路', '鄞州区天童南路']),
+    '广州': ('CN-GD', '510530', '440112', '20',
+        ['黄埔区科学大道', '番禺区市桥街', '天河区天河北路']),
+    '深圳': ('CN-GD', '518057', '440305', '755',
+        ['南山区高新南一道', '宝安区福永大道', '龙岗区坂田街道']),
+    '东莞': ('CN-GD', '523808', '441900', '769', ['松山湖工业北路', '长安镇振安中路']),
+    '佛山': ('CN-GD', '528300', '440606', '757', ['顺德区容桂大道', '南海区桂城街道']),
+    '青岛': ('CN-SD', '266555', '370211', '532', ['黄岛区江山中路', '城阳区正阳路']),
+    '济南': ('CN-SD', '250101', '370112', '531', ['高新区舜华路', '历城区工业北路']),
+    '天津': ('CN-TJ', '300457', '120116', '22', ['滨海新区第三大街', '西青区学府工业区']),
+    '重庆': ('CN-CQ', '401122', '500112', '23', ['渝北区金开大道', '九龙坡区西彭镇']),
+    '成都': ('CN-SC', '610041', '510107', '28', ['高新区天府大道', '武侯区武科西路']),
+    '武汉': ('CN-HB', '430074', '420111', '27', ['东湖高新区光谷大道', '汉阳区龙阳大道']),
+    '西安': ('CN-SN', '710065', '610113', '29', ['高新区锦业路', '雁塔区小寨东路']),
+    '长沙': ('CN-HN', '410100', '430121', '731', ['经开区星沙大道', '岳麓区麓谷大道']),
+    '厦门': ('CN-FJ', '361006', '350206', '592', ['湖里区火炬北路', '思明区环岛南路']),
+    '合肥': ('CN-AH', '230088', '340104', '551', ['高新区望江西路', '蜀山区长江西路']),
+    '郑州': ('CN-HA', '450016', '410191', '371', ['经开区第八大街', '金水区花园路']),
+    '沈阳': ('CN-LN', '110027', '210106', '24', ['铁西区北二西路', '浑南区创新路']),
+    '大连': ('CN-LN', '116600', '210213', '411', ['金州区东北大街', '甘井子区黄浦路']),
+    '昆明': ('CN-YN', '650031', '530102', '871', ['五华区翠湖南路', '官渡区关上中路']),
+    '桂林': ('CN-GX', '541002', '450305', '773', ['七星区漓江路', '阳朔县西街']),
+    '三亚': ('CN-HI', '572000', '460202', '898', ['海棠湾镇海棠北路', '吉阳区三亚湾路']),
+    }
+
+# (brand, pinyin used for e-mail domains)
+BRANDS = [
+    ('恒达', 'hengda'), ('宏远', 'hongyuan'), ('鑫源', 'xinyuan'),
+    ('金泰', 'jintai'), ('瑞丰', 'ruifeng'), ('永盛', 'yongsheng'),
+    ('天成', 'tiancheng'), ('博达', 'boda'), ('新锐', 'xinrui'),
+    ('海联', 'hailian'), ('嘉禾', 'jiahe'), ('德润', 'derun'),
+    ('盛华', 'shenghua'), ('万通', 'wantong'), ('立拓', 'lituo'),
+    ('精诚', 'jingcheng'), ('富源', 'fuyuan'), ('启明', 'qiming'),
+    ('远航', 'yuanhang'), ('兴盛', 'xingsheng'), ('宝鼎', 'baoding'),
+    ('振宇', 'zhenyu'), ('昌隆', 'changlong'), ('和泰', 'hetai'),
+    ('安捷', 'anjie'), ('凯晟', 'kaisheng'), ('同创', 'tongchuang'),
+    ('利民', 'limin'), ('恒通', 'hengtong'), ('泰和', 'taihe'),
+    ('云帆', 'yunfan'), ('卓越', 'zhuoyue'), ('明泰', 'mingtai'),
+    ('方圆', 'fangyuan'), ('正阳', 'zhengyang'),
+    ]
+
+# industry: (party category, number of customers, cities,
+#   [(activity, slug for e-mail domains)], product kinds bought)
+INDUSTRIES = {
+    'manufacturing': ('制造业', 22,
+        ['上海', '苏州', '无锡', '南京', '宁波', '东莞', '佛山', '深圳', '青岛',
+            '济南', '天津', '重庆', '武汉', '长沙', '合肥', '郑州', '沈阳',
+            '大连'],
+        [('精密机械', 'precision'), ('汽车零部件', 'autoparts'),
+            ('模具', 'mould'), ('五金制品', 'hardware'),
+            ('液压设备', 'hydraulic'), ('包装机械', 'packaging'),
+            ('阀门', 'valve'), ('新能源装备', 'newenergy'),
+            ('纺织机械', 'textile'), ('轴承', 'bearing'), ('电机', 'motor'),
+            ('农业机械', 'agrimach')],
+        ['machine', 'part', 'service']),
+    'trade': ('贸易', 11,
+        ['上海', '广州', '深圳', '宁波', '青岛', '厦门', '天津', '北京'],
+        [('进出口贸易', 'trading'), ('机电设备贸易', 'equipment'),
+            ('国际贸易', 'intl'), ('工业品供应链', 'supply'),
+            ('商贸', 'commerce')],
+        ['machine', 'part']),
+    'tourism': ('旅游业', 7,
+        ['桂林', '三亚', '昆明', '西安', '杭州', '厦门', '成都'],
+        [('国际旅行社', 'travel'), ('旅游开发', 'tourism'),
+            ('度假酒店管理', 'resort'), ('文化旅游发展', 'culture'),
+            ('游乐设备', 'amusement')],
+        ['utility', 'service']),
+    }
+
+SURNAMES = '王李张刘陈杨黄赵吴周徐孙马朱胡郭何林罗高郑梁谢宋唐韩冯'
+GIVEN_NAMES = ['伟', '芳', '娜', '敏', '静', '磊', '强', '洋', '艳', '杰', '军',
+    '勇', '涛', '明', '超', '秀英', '建国', '志强', '海燕', '丽华', '晓东',
+    '文博', '子豪', '思远', '婷婷', '国平']
+CONTACT_ROLES = ['采购经理', '总经理', '设备部主管', '财务经理', '技术总监',
+    '行政主管']
+MOBILE_PREFIXES = ['135', '136', '138', '139', '150', '158', '186', '189']
+
+# (kind, code, name, list price, unit) where unit is an XML id of product
+PRODUCTS = [
+    ('machine', 'CK6150', "数控车床 CK6150", '168000', 'uom_unit'),
+    ('machine', 'VMC850', "立式加工中心 VMC850", '298000', 'uom_unit'),
+    ('machine', 'HMC630', "卧式加工中心 HMC630", '586000', 'uom_unit'),
+    ('machine', 'XK714', "数控铣床 XK714", '126000', 'uom_unit'),
+    ('machine', 'WC67Y-100', "液压折弯机 WC67Y-100", '85000', 'uom_unit'),
+    ('machine', 'LC3015', "光纤激光切割机 3015", '238000', 'uom_unit'),
+    ('utility', 'SA-37', "螺杆式空气压缩机 37kW", '42000', 'uom_unit'),
+    ('utility', 'GF-200', "柴油发电机组 200kW", '158000', 'uom_unit'),
+    ('part', 'BS-4010', "滚珠丝杠 4010", '2800', 'uom_unit'),
+    ('part', 'LG-35', "直线导轨 35型", '1650', 'uom_unit'),
+    ('part', 'SP-8000', "主轴轴承组件", '6800', 'uom_unit'),
+    ('part', 'SV-2K', "交流伺服电机 2kW", '4200', 'uom_unit'),
+    ('part', 'TT-8', "八工位刀塔总成", '18600', 'uom_unit'),
+    ('service', 'SRV-INST', "设备安装调试", '3000', 'uom_unit'),
+    ('service', 'SRV-MAINT', "年度维保服务", '15000', 'uom_unit'),
+    ('service', 'SRV-TRAIN', "操作培训", '800', 'uom_hour'),
+    ('service', 'SRV-REPAIR', "上门维修", '600', 'uom_hour'),
+    ]
+PRODUCT_CATEGORIES = {
+    'machine': "整机设备",
+    'utility': "动力设备",
+    'part': "零配件",
+    'service': "技术服务",
+    }
+
+# (login, name, group XML ids)
+SALES_TEAM = [
+    ('wangjianhua', "王建华", ['crm_plus.group_sales_manager',
+            'sale.group_sale', 'sale_opportunity.group_opportunity']),
+    ('lina', "李娜", ['crm_plus.group_sales_rep', 'sale.group_sale',
+            'sale_opportunity.group_opportunity']),
+    ('zhangwei', "张伟", ['crm_plus.group_sales_rep', 'sale.group_sale',
+            'sale_opportunity.group_opportunity']),
+    ('liuyang', "刘洋", ['crm_plus.group_sales_rep', 'sale.group_sale',
+            'sale_opportunity.group_opportunity']),
+    ]
+
+# final state: number of opportunities, started at most MAX_AGE days ago
+MAX_AGE = 180
+PIPELINE = [
+    ('lead', 6), ('opportunity', 8), ('converted', 6), ('won', 6),
+    ('lost', 4)]
+DESCRIPTIONS = {
+    'manufacturing': ["{product}产线扩产项目", "{product}设备更新改造",
+        "新厂区{product}采购"],
+    'trade': ["{product}年度代理采购", "{product}出口订单配套"],
+    'tourism': ["{product}采购及安装", "{product}及配套维保"],
+    }
+COMMENTS = [
+    "客户计划在下季度完成设备招标，需提供技术方案和报价。",
+    "已安排技术人员现场勘查，客户对精度要求较高。",
+    "交货期要求较紧，需在45天内交付。",
+    "客户关注售后响应时间，建议捆绑年度维保服务。",
+    "展会上获取的线索，需进一步确认预算。",
+    "老客户转介绍，决策人为总经理。",
+    ]
+LOST_REASONS = [
+    "价格高于竞争对手报价约12%。",
+    "客户项目预算推迟到明年。",
+    "交货期无法满足客户要求。",
+    "客户最终选择了进口品牌设备。",
+    ]
+PROBABILITIES = {
+    'lead': [0.1, 0.2, 0.3],
+    'opportunity': [0.4, 0.5, 0.6, 0.7],
+    'converted': [0.8, 0.9],
+    'won': [0.9],
+    'lost': [0.2, 0.3],
+    }
+
+
+def load_demo(config_file, database):
+    "Load the demo data set into database unless it is already there"
+    config.set_trytond(database, config_file=config_file)
+    Company = Model.get('company.company')
+    if Company.find([('party.name', '=', COMPANY_NAME)]):
+        print("crm-plus: the demo data is already loaded", flush=True)
+        return
+    print("crm-plus: loading the demo data", flush=True)
+    start = time.monotonic()
+    try:
+        _Loader(random.Random(SEED)).load()
+    except Exception:
+        print("crm-plus: loading the demo data failed; the database may "
+            "hold part of it: recreate the database to load it again",
+            flush=True)
+        raise
+    print("crm-plus: demo data loaded in %.0f s" % (time.monotonic() - start),
+        flush=True)
+
+
+class _Loader:
+
+    def __init__(self, rng):
+        self.rng = rng
+        self.today = dt.date.today()
+        self.ModelData = Model.get('ir.model.data')
+
+    def ref(self, xml_id):
+        "Return the id of the record with the module.name XML id"
+        module, name = xml_id.split('.')
+        return self.ModelData.get_id(module, name, config.get_config().context)
+
+    def load(self):
+        self.languages = self.translatable_languages()
+        self.currency = self.create_currency()
+        self.country, self.subdivisions = self.create_country()
+        self.company = self.create_company()
+        self.setup_accounting()
+        self.products = self.create_products()
+        self.employees = self.create_sales_team()
+        self.customers = self.create_customers()
+        self.create_opportunities()
+
+    # Reference data
+
+    def translatable_languages(self):
+        "Return the default language and the other translatable ones"
+        # ir.configuration is not readable by RPC; its language is
+        # initialised from the server configuration
+        from trytond.config import config as trytond_config
+        Lang = Model.get('ir.lang')
+        default = trytond_config.get('database', 'language')
+        others = [l.code for l in Lang.find([
+                    ('translatable', '=', True),
+                    ('code', 'in', ['en', LANGUAGE]),
+                    ('code', '!=', default),
+                    ])]
+        return default, others
+
+    def save_translated(self, Model_, records, names):
+        """Save records with a name per language.
+
+        names is a list of {language: name}; the default language is saved
+        first as it sets the stored value, then the other languages as
+        translations (a default-language write would mark them fuzzy).
+        """
+        default, others = self.languages
+        current = config.get_config()
+        with current.set_context(language=default):
+            for record, name in zip(records, names):
+                record.name = name.get(default, name['en'])
+            Model_.save(records)
+        for language in others:
+            with current.set_context(language=language):
+                translated = []
+                for record, name in zip(records, names):
+                    record = Model_(record.id)
+                    record.name = name.get(language, name['en'])
+                    translated.append(record)
+                Model_.save(translated)
+        return [Model_(r.id) for r in records]
+
+    def create_currency(self):
+        Currency = Model.get('currency.currency')
+        currencies = Currency.find([('code', '=', 'CNY')])
+        if currencies:
+            currency, = currencies
+            return currency
+        iso = pycountry.currencies.get(alpha_3='CNY')
+        currency = Currency(code='CNY', numeric_code=iso.numeric,
+            symbol='¥', rounding=Decimal('0.01'), digits=2)
+        currency, = self.save_translated(Currency, [currency],
+            [{'en': iso.name, LANGUAGE: "人民币"}])
+        return currency
+
+    def create_country(self):
+        "Create China and its subdivisions from pycountry"
+        Country = Model.get('country.country')
+        Subdivision = Model.get('country.subdivision')
+        iso = pycountry.countries.get(alpha_2='CN')
+        countries = Country.find([('code', '=', 'CN')])
+        if countries:
+            country, = countries
+        else:
+            country, = self.save_translated(Country, [Country(
+                        code='CN', code3=iso.alpha_3,
+                        code_numeric=iso.numeric)],
+                [{'en': iso.name,
+                        LANGUAGE: self.gettext('iso3166-1', iso.name)}])
+        existing = {s.code: s for s in Subdivision.find(
+                [('country', '=', country.id)])}
+        types = dict(Subdivision._fields['type']['selection'])
+        records, names = [], []
+        for subdivision in pycountry.subdivisions.get(country_code='CN'):
+            if subdivision.code in existing:
+                continue
+            type_ = subdivision.type.lower()
+            records.append(Subdivision(code=subdivision.code, country=country,
+                    type=type_ if type_ in types else None))
+            names.append({'en': subdivision.name,
+                    LANGUAGE: self.gettext('iso3166-2', subdivision.name)})
+        if records:
+            for record in self.save_translated(Subdivision, records, names):
+                existing[record.code] = record
+        return country, existing
+
+    @staticmethod
+    def gettext(domain, message):
+        try:
+            translation = gettext.translation(
+                domain, pycountry.LOCALES_DIR, languages=[LANGUAGE])
+        except OSError:
+            return message
+        return translation.gettext(message)
+
+    def set_address(self, party, city, street):
+        "Fill the first address of party"
+        subdivision, postal_code = CITIES[city][:2]
+        address = party.addresses[0] if party.addresses else (
+            party.addresses.new())
+        address.street = street
+        address.city = city
+        address.postal_code = postal_code
+        address.country = self.country
+        address.subdivision = self.subdivisions[subdivision]
+
+    def create_company(self):
+        Party = Model.get('party.party')
+        Company = Model.get('company.company')
+        User = Model.get('res.user')
+        Lang = Model.get('ir.lang')
+
+        party = Party(name=COMPANY_NAME)
+        self.set_address(party, '上海', "浦东新区张江路1288号")
+        party.identifiers.new(type='cn_vat', code=self.credit_code('上海'))
+        party.contact_mechanisms.new(type='phone', value=self.landline('上海'))
+        party.contact_mechanisms.new(
+            type='email', value='sales@huaxin-machinery.example.com')
+        party.contact_mechanisms.new(
+            type='website', value='https://huaxin-machinery.example.com')
+        party.save()
+        company = Company(party=party, currency=self.currency,
+            timezone='Asia/Shanghai')
+        company.save()
+
+        language, = Lang.find([('code', '=', LANGUAGE)])
+        admin = User(config.get_config().user)
+        admin.companies.append(Company(company.id))
+        admin.company = company
+        admin.language = language
+        admin.save()
+        self.language = language
+        self.refresh_context()
+        return company
+
+    @staticmethod
+    def refresh_context():
+        "Reload the user preferences (company, language) into the context"
+        User = Model.get('res.user')
+        current = config.get_config()
+        current._context = User.get_preferences(True, {})
+
+    def setup_accounting(self):
+        "A minimal chart of accounts so that sales can be invoiced"
+        from trytond.modules.account.tests.tools import (
+            create_chart, create_tax, get_accounts)
+        Category = Model.get('product.category')
+        PaymentTerm = Model.get('account.invoice.payment_term')
+
+        create_chart(self.company)
+        accounts = get_accounts(self.company)
+
+        # Fiscal years covering the dates of the demo sales
+        first_year = (self.today - dt.timedelta(days=MAX_AGE)).year
+        for year in range(first_year, self.today.year + 1):
+            self.create_fiscalyear(year)
+
+        tax = create_tax(Decimal('.13'), self.company)
+        tax.name = tax.description = "增值税 13%"
+        tax.save()
+
+        self.account_category = Category(name="机械产品及服务",
+            accounting=True, account_revenue=accounts['revenue'],
+            account_expense=accounts['expense'])
+        self.account_category.customer_taxes.append(tax)
+        self.account_category.save()
+
+        monthly = PaymentTerm(name="月结30天",
+            description="开票当月结束后30天内付款")
+        monthly.lines.new(type='remainder').relativedeltas.new(months=1, day=31)
+        advance = PaymentTerm(name="预付30%，余款月结30天")
+        advance.lines.new(type='percent', ratio=Decimal('0.3'))
+        advance.lines.new(type='remainder').relativedeltas.new(
+            months=1, day=31)
+        PaymentTerm.save([monthly, advance])
+        self.payment_terms = [monthly, advance]
+
+    def create_fiscalyear(self, year):
+        FiscalYear = Model.get('account.fiscalyear')
+        SequenceStrict = Model.get('ir.sequence.strict')
+        SequenceType = Model.get('ir.sequence.type')
+
+        move_sequence = SequenceStrict(name=str(year), company=self.company,
+            sequence_type=SequenceType(
+                self.ref('account.sequence_type_account_move')))
+        invoice_sequence = SequenceStrict(name="发票 %s" % year,
+            company=self.company,
+            sequence_type=SequenceType(self.ref(
+                    'account_invoice.sequence_type_account_invoice')))
+        SequenceStrict.save([move_sequence, invoice_sequence])
+        fiscalyear = FiscalYear(name=str(year), company=self.company,
+            start_date=dt.date(year, 1, 1), end_date=dt.date(year, 12, 31),
+            move_sequence=move_sequence)
+        sequences, = fiscalyear.invoice_sequences
+        for name in ['out_invoice_sequence', 'in_invoice_sequence',
+                'out_credit_note_sequence', 'in_credit_note_sequence']:
+            setattr(sequences, name, invoice_sequence)
+        fiscalyear.save()
+        fiscalyear.click('create_period')
+
+    # Company data
+
+    def create_products(self):
+        "Return {kind: [(product, short name, list price)]}"
+        Category = Model.get('product.category')
+        Template = Model.get('product.template')
+        Uom = Model.get('product.uom')
+
+        categories = {kind: Category(name=name)
+            for kind, name in PRODUCT_CATEGORIES.items()}
+        Category.save(list(categories.values()))
+        uoms = {xml_id: Uom(self.ref('product.' + xml_id))
+            for xml_id in {p[4] for p in PRODUCTS}}
+        templates = []
+        for kind, code, name, price, uom in PRODUCTS:
+            template = Template(name=name, code=code,
+                type='service' if kind == 'service' else 'goods',
+                default_uom=uoms[uom], salable=True,
+                list_price=Decimal(price),
+                account_category=self.account_category)
+            template.categories.append(Category(categories[kind].id))
+            templates.append(template)
+        Template.save(templates)
+        products = {}
+        for (kind, _, name, price, _), template in zip(PRODUCTS, templates):
+            products.setdefault(kind, []).append(
+                (template.products[0], name.split()[0], Decimal(price)))
+        return products
+
+    def create_sales_team(self):
+        "Return the sales employees, manager first"
+        Party = Model.get('party.party')
+        Employee = Model.get('company.employee')
+        User = Model.get('res.user')
+        Group = Model.get('res.group')
+        Company = Model.get('company.company')
+
+        parties = [Party(name=name) for _, name, _ in SALES_TEAM]
+        Party.save(parties)
+        start_date = self.today - relativedelta(years=2, month=1, day=1)
+        employees = [Employee(party=p, company=self.company,
+                start_date=start_date) for p in parties]
+        Employee.save(employees[:1])
+        for employee in employees[1:]:
+            employee.supervisor = employees[0]
+        Employee.save(employees[1:])
+        users = []
+        for (login, name, groups), employee in zip(SALES_TEAM, employees):
+            # No password: the administrator sets one to log in as them
+            user = User(login=login, name=name, language=self.language,
+                email='%s@huaxin-machinery.example.com' % login)
+            user.companies.append(Company(self.company.id))
+            user.company = user.companies[0]
+            user.employees.append(Employee(employee.id))
+            user.employee = user.employees[0]
+            for group in groups:
+                user.groups.append(Group(self.ref(group)))
+            users.append(user)
+        User.save(users)
+        return employees
+
+    def landline(self, city):
+        "A valid fixed-line number in the city"
+        area = CITIES[city][3]
+        # Local numbers have 8 digits, 7 in some smaller cities
+        return self.phone_number(lambda: '+86 %s %s%s' % (area,
+                self.rng.choice('5678'), ''.join(self.rng.choices(
+                        '0123456789', k=self.rng.choice([7, 6])))))
+
+    def mobile(self):
+        return self.phone_number(lambda: '+86 %s %s' % (
+                self.rng.choice(MOBILE_PREFIXES),
+                ''.join(self.rng.choices('0123456789', k=8))))
+
+    @staticmethod
+    def phone_number(generate):
+        "Draw numbers until phonenumbers accepts one"
+        for _ in range(1000):
+            number = generate()
+            if phonenumbers.is_valid_number(phonenumbers.parse(number)):
+                return number
+        raise ValueError("no valid phone number drawn: %s" % number)
+
+    def credit_code(self, city):
+        "A valid unified social credit code of an enterprise of the city"
+        body = ''.join(self.rng.choices('0123456789', k=8))
+        # GB 11714 organization code check character
+        weights = (3, 7, 9, 10, 5, 8, 4, 2)
+        check = 11 - sum(int(c) * w for c, w in zip(body, weights)) % 11
+        organization = body + {10: 'X', 11: '0'}.get(check, str(check))
+        code = '91' + CITIES[city][2] + organization
+        return code + uscc.calc_check_digit(code)
+
+    def person(self):
+        return self.rng.choice(SURNAMES) + self.rng.choice(GIVEN_NAMES)
+
+    def create_customers(self):
+        "Return [(party, industry)]"
+        Party = Model.get('party.party')
+        PartyCategory = Model.get('party.category')
+
+        categories = {industry: PartyCategory(name=values[0])
+            for industry, values in INDUSTRIES.items()}
+        PartyCategory.save(list(categories.values()))
+        parties, industries, domains = [], [], set()
+        for industry, (_, count, cities, activities, _) in INDUSTRIES.items():
+            while len([i for i in industries if i == industry]) < count:
+                city = self.rng.choice(cities)
+                brand, brand_slug = self.rng.choice(BRANDS)
+                activity, activity_slug = self.rng.choice(activities)
+                suffix = "股份有限公司" if self.rng.random() < 0.15 else "有限公司"
+                domain = '%s-%s.example.com' % (brand_slug, activity_slug)
+                if domain in domains:
+                    continue
+                domains.add(domain)
+                name = city + brand + activity + suffix
+                party = Party(name=name)
+                party.categories.append(PartyCategory(categories[industry].id))
+                street = '%s%d号' % (
+                    self.rng.choice(CITIES[city][4]), self.rng.randint(1, 2000))
+                self.set_address(party, city, street)
+                party.identifiers.new(
+                    type='cn_vat', code=self.credit_code(city))
+                party.contact_mechanisms.new(
+                    type='phone', value=self.landline(city))
+                party.contact_mechanisms.new(
+                    type='email', value='info@' + domain)
+                party.contact_mechanisms.new(
+                    type='website', value='https://www.' + domain)
+                for role in self.rng.sample(
+                        CONTACT_ROLES, self.rng.randint(1, 2)):
+                    contact = "%s (%s)" % (self.person(), role)
+                    party.contact_mechanisms.new(
+                        type='mobile', value=self.mobile(), name=contact)
+                    if self.rng.random() < 0.5:
+                        party.contact_mechanisms.new(type='email',
+                            value='%s%d@%s' % (
+                                role == '采购经理' and 'purchase' or 'contact',
+                                self.rng.randint(1, 99), domain),
+                            name=contact)
+                parties.append(party)
+                industries.append(industry)
+        Party.save(parties)
+        return list(zip(parties, industries))
+
+    def create_opportunities(self):
+        Opportunity = Model.get('sale.opportunity')
+        Sale = Model.get('sale.sale')
+
+        plan = [state for state, count in PIPELINE for _ in range(count)]
+        self.rng.shuffle(plan)
+        customers = self.rng.sample(self.customers, len(plan))
+        opportunities = []
+        for state, (party, industry) in zip(plan, customers):
+            opportunities.append(
+                self.new_opportunity(Opportunity, state, party, industry))
+        Opportunity.save(opportunities)
+        by_state, end_dates = {}, {}
+        for state, opportunity in zip(plan, opportunities):
+            by_state.setdefault(state, []).append(opportunity)
+            end_dates.setdefault(state, []).append(opportunity.end_date)
+
+        def click(states, button):
+            records = [o for s in states for o in by_state.get(s, [])]
+            if records:
+                return Opportunity.click(records, button)
+
+        # Half of the lost ones are lost as leads, the others later
+        lost = by_state['lost']
+        click(['opportunity', 'converted', 'won'], 'opportunity')
+        Opportunity.click(lost[len(lost) // 2:], 'opportunity')
+        click(['converted', 'won'], 'convert')
+        Opportunity.click(lost, 'lost')
+
+        sales = {o.id: o.sales[0] for o in Opportunity.find([
+                    ('id', 'in', [o.id for s in ['converted', 'won']
+                            for o in by_state[s]]),
+                    ])}
+        quoted, confirmed = [], []
+        for state in ['converted', 'won']:
+            for index, opportunity in enumerate(by_state[state]):
+                if state == 'converted' and index % 2:
+                    continue
+                sale = Sale(sales[opportunity.id].id)
+                sale.sale_date = sale.quotation_date = self.sale_date(
+                    opportunity)
+                sale.description = opportunity.description
+                quoted.append(sale)
+                if state == 'won':
+                    confirmed.append(sale)
+        Sale.save(quoted)
+        Sale.click(quoted, 'quote')
+        Sale.click(confirmed, 'confirm')
+
+        # Closing sets today as end date: give them back their past one
+        context = config.get_config().context
+        for state in ['won', 'lost']:
+            for opportunity, end_date in zip(
+                    by_state[state], end_dates[state]):
+                Opportunity._proxy.write(
+                    [opportunity.id], {'end_date': end_date}, context)
+
+    def new_opportunity(self, Opportunity, state, party, industry):
+        rng = self.rng
+        days_ago = {
+            'lead': (0, 30), 'opportunity': (15, 90), 'converted': (30, 120),
+            'won': (60, MAX_AGE), 'lost': (30, MAX_AGE)}[state]
+        start_date = self.today - dt.timedelta(days=rng.randint(*days_ago))
+        opportunity = Opportunity(party=party, start_date=start_date)
+        opportunity.employee = rng.choice(self.employees[1:]
+            if rng.random() < 0.85 else self.employees[:1])
+        opportunity.payment_term = rng.choice(self.payment_terms)
+        contacts = [c for c in party.contact_mechanisms if c.name]
+        opportunity.contact = rng.choice(contacts)
+        opportunity.conversion_probability = rng.choice(PROBABILITIES[state])
+        if state in {'won', 'lost'}:
+            opportunity.end_date = min(
+                start_date + dt.timedelta(days=rng.randint(20, 90)),
+                self.today - dt.timedelta(days=1))
+        else:
+            opportunity.end_date = max(start_date, self.today) + dt.timedelta(
+                days=rng.randint(20, 120))
+        if state == 'lost':
+            opportunity.lost_reason = rng.choice(LOST_REASONS)
+        if rng.random() < 0.6:
+            opportunity.comment = rng.choice(COMMENTS)
+
+        kinds = INDUSTRIES[industry][4]
+        main, name, price = rng.choice(self.products[kinds[0]])
+        opportunity.description = rng.choice(
+            DESCRIPTIONS[industry]).format(product=name)
+        if state == 'lead' and rng.random() < 0.5:
+            # An early lead: only an estimate, no lines yet
+            opportunity.amount = (
+                price * rng.randint(1, 3)).quantize(Decimal(1000))
+            return opportunity
+        amount = Decimal(0)
+        items = [(main, price, self.quantity(kinds[0]))]
+        for kind in kinds[1:]:
+            if rng.random() < 0.6:
+                product, _, price = rng.choice(self.products[kind])
+                items.append((product, price, self.quantity(kind)))
+        for product, price, quantity in items:
+            opportunity.lines.new(product=product, quantity=quantity)
+            amount += price * quantity
+        opportunity.amount = amount
+        return opportunity
+
+    def quantity(self, kind):
+        return self.rng.randint(*{
+                'machine': (1, 4), 'utility': (1, 3), 'part': (10, 120),
+                'service': (2, 40)}[kind])
+
+    def sale_date(self, opportunity):
+        "The quotation date of the sale of opportunity"
+        if opportunity.end_date and opportunity.end_date < self.today:
+            return opportunity.end_date
+        return min(self.today,
+            opportunity.start_date + dt.timedelta(days=self.rng.randint(5, 30)))
