@@ -171,11 +171,18 @@ def cmd_serve(args):
     if not conf.exists():
         sys.exit("crm-plus: no instance in %s, run 'crm-plus init' first"
             % home)
-    command = [_bin('trytond'), '-c', str(conf)]
-    if args.listen:
-        os.environ['TRYTOND_WEB__LISTEN'] = args.listen
-    listen = os.environ.get('TRYTOND_WEB__LISTEN') or (
-        _trytond_config(home).get('web', 'listen'))
+    # Load the database at start: trytond 8.0 does not load it when the
+    # first request is a login ("KeyError: 'res.user'")
+    command = [_bin('trytond'), '-d', DATABASE, '-c', str(conf)]
+    listen = args.listen or os.environ.get('TRYTOND_WEB__LISTEN')
+    if listen:
+        # trytond.conf overrides the environment: the address goes in a
+        # configuration file read after it
+        override = home / 'listen.conf'
+        override.write_text("[web]\nlisten = %s\n" % listen)
+        command.append(str(override))
+    else:
+        listen = _trytond_config(home).get('web', 'listen')
     print("crm-plus: web client at http://%s/  login: %s  password: %s"
         % (listen, ADMIN_LOGIN, admin_password(home)), flush=True)
     os.execv(command[0] if os.path.isabs(command[0])
