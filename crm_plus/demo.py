@@ -226,8 +226,27 @@ class _Loader:
         self.setup_accounting()
         self.products = self.create_products()
         self.employees = self.create_sales_team()
+        self.create_team()
         self.customers = self.create_customers()
         self.create_opportunities()
+        self.close_config_wizard()
+
+    def create_team(self):
+        "Group the sales employees in one team led by the manager"
+        Team = Model.get('crm.team')
+        Employee = Model.get('company.employee')
+        manager, *reps = self.employees
+        team = Team(name="华东销售部", company=self.company, manager=manager)
+        team.members.extend(Employee(e.id) for e in reps)
+        team.save()
+
+    def close_config_wizard(self):
+        "Mark the module configuration items done: the demo configured them"
+        Item = Model.get('ir.module.config_wizard.item')
+        items = Item.find([('state', '!=', 'done')])
+        for item in items:
+            item.state = 'done'
+        Item.save(items)
 
     # Reference data
 
