@@ -1,7 +1,13 @@
+import os
+import tempfile
+
+import polib
+
 from trytond.modules.company.tests import (
     CompanyTestMixin, create_company, create_employee, set_company)
 from trytond.modules.party.tests import (
     PartyCheckEraseMixin, PartyCheckReplaceMixin)
+from trytond.modules import get_module_info
 from trytond.pool import Pool
 from trytond.tests.test_tryton import ModuleTestCase, with_transaction
 from trytond.transaction import Transaction
@@ -64,6 +70,33 @@ class CrmPlusTestCase(
             ctx = context('other')
             self.assertEqual(set(ctx['managed_employees']), {other.id})
             self.assertEqual(set(ctx['team_employees']), {other.id})
+
+    @with_transaction()
+    def test_override_clears_fuzzy_translation(self):
+        "An override equal to another module's fuzzy translation applies"
+        pool = Pool()
+        Translation = pool.get('ir.translation')
+        sale_po = os.path.join(
+            get_module_info('sale')['directory'], 'locale', 'zh_CN.po')
+        Translation.translation_import('zh_CN', 'sale', [sale_po])
+        # Only the overrides of sale: the other modules' zh_CN is not loaded
+        override = polib.pofile(os.path.join(
+                get_module_info('crm_plus')['directory'],
+                'locale', 'override', 'zh_CN.po'))
+        subset = polib.POFile()
+        subset.extend(e for e in override if e.msgctxt.endswith(':sale.'))
+        with tempfile.NamedTemporaryFile(suffix='.po') as po:
+            subset.save(po.name)
+            Translation.translation_import('zh_CN', 'crm_plus', [po.name])
+        state, = Translation.search([
+                ('lang', '=', 'zh_CN'),
+                ('module', '=', 'sale'),
+                ('type', '=', 'field'),
+                ('name', '=', 'sale.sale,state'),
+                ])
+        self.assertEqual(state.value, "状态")
+        self.assertFalse(state.fuzzy)
+        self.assertEqual(state.overriding_module, 'crm_plus')
 
 
 del ModuleTestCase

@@ -1,0 +1,69 @@
+import polib
+
+from trytond.pool import Pool, PoolMeta
+
+
+class Translation(metaclass=PoolMeta):
+    __name__ = 'ir.translation'
+
+    @classmethod
+    def translation_import(cls, lang, module, po_path):
+        super().translation_import(lang, module, po_path)
+        cls._clear_overridden_fuzzy(lang, module, po_path)
+
+    @classmethod
+    def _clear_overridden_fuzzy(cls, lang, module, po_path):
+        """Apply overrides whose text equals a fuzzy translation.
+
+        trytond writes an override only when its value differs, so a row of
+        another module already holding the same text but marked fuzzy stays
+        fuzzy and the user sees the English source.
+        """
+        pool = Pool()
+        ModelData = pool.get('ir.model.data')
+        if isinstance(po_path, str):
+            po_path = [po_path]
+        wanted = {}
+        for path in po_path:
+            for entry in polib.pofile(path):
+                if entry.obsolete or 'fuzzy' in entry.flags:
+                    continue
+                type_, name, res_id = entry.msgctxt.split(':')
+                if '.' not in res_id:
+                    continue
+                other, fs_id = res_id.split('.')
+                wanted[(other, fs_id, type_, name, entry.msgid)] = (
+                    entry.msgstr)
+        if not wanted:
+            return
+        modules = {k[0] for k in wanted}
+        fuzzy = cls.search([
+                ('lang', '=', lang),
+                ('module', 'in', list(modules)),
+                ('fuzzy', '=', True),
+                ])
+        if not fuzzy:
+            return
+        db_ids = {}
+        for data in ModelData.search([
+                    ('module', 'in', list(modules)),
+                    ('fs_id', 'in', list({k[1] for k in wanted if k[1]})),
+                    ]):
+            db_ids[(data.module, data.db_id, data.model)] = data.fs_id
+        to_save = []
+        for translation in fuzzy:
+            fs_id = ''
+            if translation.res_id not in {None, -1}:
+                fs_id = db_ids.get((
+                        translation.module, translation.res_id,
+                        translation.name.split(',')[0]))
+                if not fs_id:
+                    continue
+            value = wanted.get((
+                    translation.module, fs_id, translation.type,
+                    translation.name, translation.src))
+            if value and value == translation.value:
+                translation.fuzzy = False
+                translation.overriding_module = module
+                to_save.append(translation)
+        cls.save(to_save)
