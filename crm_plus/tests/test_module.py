@@ -98,5 +98,21 @@ class CrmPlusTestCase(
         self.assertFalse(state.fuzzy)
         self.assertEqual(state.overriding_module, 'crm_plus')
 
+    @with_transaction()
+    def test_every_string_translated_zh_cn(self):
+        "Every string crm_plus shows has a zh_CN translation"
+        Translation = Pool().get('ir.translation')
+        source = polib.pofile(
+            Translation.translation_export('en', 'crm_plus').decode('utf-8'))
+        translated = {
+            (e.msgctxt, e.msgid) for e in polib.pofile(os.path.join(
+                    get_module_info('crm_plus')['directory'],
+                    'locale', 'zh_CN.po'))
+            if e.msgstr and 'fuzzy' not in e.flags}
+        missing = sorted(
+            f'{e.msgctxt} {e.msgid!r}' for e in source
+            if e.msgid and (e.msgctxt, e.msgid) not in translated)
+        self.assertFalse(missing, 'untranslated:\n' + '\n'.join(missing))
+
 
 del ModuleTestCase

@@ -1,0 +1,9 @@
+from trytond.model import ModelSingleton, ModelSQL, ModelView
+
+
+class Configuration(ModelSingleton, ModelSQL, ModelView):
+    """CRM Configuration
+
+    One record; each domain adds its settings with a PoolMeta extension.
+    """
+    __name__ = 'crm.configuration'
