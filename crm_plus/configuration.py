@@ -2,8 +2,6 @@ from trytond.model import ModelSingleton, ModelSQL, ModelView
 
 
 class Configuration(ModelSingleton, ModelSQL, ModelView):
-    """CRM Configuration
-
-    One record; each domain adds its settings with a PoolMeta extension.
-    """
+    "One record; each domain adds its settings with a PoolMeta extension"
     __name__ = 'crm.configuration'
+    __string__ = "CRM Configuration"

@@ -12,8 +12,8 @@ from trytond.transaction import Transaction, without_check_access
 
 
 class Team(DeactivableMixin, ModelSQL, ModelView):
-    "Sales Team"
     __name__ = 'crm.team'
+    __string__ = "Sales Team"
     name = fields.Char("Name", required=True)
     company = fields.Many2One('company.company', "Company", required=True)
     manager = fields.Many2One(
@@ -73,8 +73,8 @@ class Team(DeactivableMixin, ModelSQL, ModelView):
 
 
 class TeamEmployee(ModelSQL):
-    "Sales Team - Employee"
     __name__ = 'crm.team-company.employee'
+    __string__ = "Sales Team - Employee"
     team = fields.Many2One(
         'crm.team', "Team", required=True, ondelete='CASCADE')
     employee = fields.Many2One(
