@@ -58,7 +58,6 @@ class Contact(
             ('other', "Other"),
             ], "Decision Role", sort=False,
         help="The role of the person in the enterprise's buying decisions.")
-    decision_role_string = decision_role.translated('decision_role')
     birthday = fields.Date("Birthday")
     primary = fields.Boolean(
         "Primary", help="Check for the main contact of the enterprise.")
