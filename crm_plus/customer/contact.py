@@ -123,7 +123,7 @@ class Contact(
         if persons and value:
             Party.write(persons, {'name': value})
 
-    @fields.depends('person', 'person_name')
+    @fields.depends('person', '_parent_person.name', 'person_name')
     def on_change_person(self):
         if self.person:
             self.person_name = self.person.name
