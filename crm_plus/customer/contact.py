@@ -60,7 +60,9 @@ class Contact(
         help="The role of the person in the enterprise's buying decisions.")
     birthday = fields.Date("Birthday")
     primary = fields.Boolean(
-        "Primary", help="Check for the main contact of the enterprise.")
+        "Primary",
+        help="Check for the main contact of the enterprise "
+        "(only one per enterprise).")
     notes = fields.Text("Notes")
 
     @classmethod
@@ -181,6 +183,24 @@ class Contact(
                 if email != self.email:
                     values['email'] = email
         return values
+
+    @classmethod
+    def on_modification(cls, mode, contacts, field_names=None):
+        super().on_modification(mode, contacts, field_names=field_names)
+        if mode in {'create', 'write'} and (
+                field_names is None or {'primary', 'enterprise'} & field_names):
+            primaries = [c for c in contacts if c.primary]
+            others = []
+            for sub_contacts in grouped_slice(primaries, 100):
+                sub_contacts = list(sub_contacts)
+                others.extend(cls.search([
+                            ('enterprise', 'in',
+                                [c.enterprise.id for c in sub_contacts]),
+                            ('primary', '=', True),
+                            ('id', 'not in', [c.id for c in primaries]),
+                            ]))
+            if others:
+                cls.write(others, {'primary': False})
 
     @classmethod
     def validate_fields(cls, contacts, field_names):
