@@ -52,6 +52,10 @@ class Interaction(ModelSQL, ModelView):
         'crm.interaction-res.user', 'interaction', 'user', "Participants")
     contacts = fields.Many2Many(
         'crm.interaction-party.party', 'interaction', 'party', "Contacts",
+        context={
+            'company': Eval('company', -1),
+            },
+        depends={'company'},
         help="The persons of the customer who took part.")
     origin = fields.Reference(
         "Origin", selection='get_origin',
