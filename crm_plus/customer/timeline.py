@@ -11,6 +11,7 @@ from sql.operators import Concat
 
 from trytond.model import ModelSQL, ModelView, fields
 from trytond.pool import Pool, PoolMeta
+from trytond.pyson import Eval
 from trytond.transaction import Transaction
 
 #: multiplier of the source ids, the number of sources a timeline can hold
@@ -23,7 +24,12 @@ class CustomerTimeline(ModelSQL, ModelView):
     __name__ = 'crm.customer.timeline'
     __string__ = "Customer Timeline"
 
-    party = fields.Many2One('party.party', "Customer", readonly=True)
+    party = fields.Many2One(
+        'party.party', "Customer", readonly=True,
+        context={
+            'company': Eval('company', -1),
+            },
+        depends={'company'})
     company = fields.Many2One('company.company', "Company", readonly=True)
     date = fields.DateTime("Date", readonly=True)
     kind = fields.Selection('get_kinds', "Kind", readonly=True)
@@ -158,12 +164,13 @@ class CustomerTimeline(ModelSQL, ModelView):
 class Party(metaclass=PoolMeta):
     __name__ = 'party.party'
     crm_timeline = fields.Function(fields.One2Many(
-            'crm.customer.timeline', 'party', "Timeline",
+            'crm.customer.timeline', 'party', "Timeline", readonly=True,
             help="The latest items of the customer, the full timeline is "
             "in the relate menu."),
         'get_crm_timeline')
     crm_unresolved = fields.Function(fields.One2Many(
             'crm.customer.timeline', 'party', "Unresolved Items",
+            readonly=True,
             help="The items of the customer which still need an action."),
         'get_crm_timeline')
 
