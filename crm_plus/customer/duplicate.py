@@ -141,7 +141,8 @@ def check_email(value):
         raise InvalidValue(str(exception)) from exception
     if not address.username or '.' not in address.domain.strip('.'):
         raise InvalidValue(value)
-    return address.addr_spec
+    # As email_validator does: the domain is case-insensitive
+    return '%s@%s' % (address.username, address.domain.lower())
 
 
 def email_key(value):

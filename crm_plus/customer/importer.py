@@ -145,7 +145,7 @@ class Importer:
         self.batch_size = max(1, batch_size)
         self.extra_context = context or {}
         pool = Pool(database_name)
-        if not pool.lang:
+        if database_name not in Pool.database_list():
             pool.init()
         User = pool.get('res.user')
         with Transaction().start(database_name, 0, readonly=True):
@@ -179,8 +179,8 @@ class Importer:
     @staticmethod
     def read_text(path):
         "Return the file text: UTF-8 (with or without BOM) or GB18030"
-        data = path.read_bytes() if hasattr(path, 'read_bytes') else (
-            open(path, 'rb').read())
+        with open(path, 'rb') as file:
+            data = file.read()
         try:
             return data.decode('utf-8-sig')
         except UnicodeDecodeError:
