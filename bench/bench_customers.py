@@ -26,7 +26,7 @@ import gen_customers  # noqa: E402
 def create_database(name, folder):
     "Create the database and activate crm_plus with trytond-admin"
     from trytond import backend
-    from trytond.config import config
+    from trytond import config
     from trytond.transaction import Transaction
     uri = os.environ.get('TRYTOND_DATABASE_URI', 'sqlite://')
     conf = Path(folder) / 'trytond.conf'

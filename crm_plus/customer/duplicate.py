@@ -14,6 +14,7 @@ from collections import defaultdict
 
 import phonenumbers
 from sql import Null
+from sql.functions import Lower
 from sql.operators import BinaryOperator
 from stdnum.cn import uscc
 
@@ -147,6 +148,12 @@ def check_email(value):
 
 def email_key(value):
     return value.strip().lower() if value else None
+
+
+def escape(value):
+    "Escape the wildcards of value for a like clause"
+    return value.replace('\\', '\\\\').replace('%', '\\%').replace(
+        '_', '\\_')
 
 
 def name_similarity(a, b):
@@ -292,7 +299,9 @@ class Party(metaclass=PoolMeta):
             for party in Party.search(exclude + [
                         ('contact_mechanisms', 'where', [
                                 ('type', '=', 'email'),
-                                ('value_compact', 'in', list(emails)),
+                                ['OR'] + [
+                                    ('value_compact', 'ilike', escape(e))
+                                    for e in sorted(emails)],
                                 ]),
                         ]):
                 reasons[party].append(gettext(
@@ -397,10 +406,16 @@ class ContactMechanism(metaclass=PoolMeta):
     def __setup__(cls):
         super().__setup__()
         t = cls.__table__()
-        cls._sql_indexes.add(
-            Index(t,
-                (t.value_compact, Index.Equality(cardinality='high')),
-                (t.type, Index.Equality(cardinality='low'))))
+        cls._sql_indexes.update({
+                Index(t,
+                    (t.value_compact, Index.Equality(cardinality='high')),
+                    (t.type, Index.Equality(cardinality='low'))),
+                # Emails are compared lower-cased
+                Index(t,
+                    (Lower(t.value_compact),
+                        Index.Equality(cardinality='high')),
+                    where=t.type == 'email'),
+                })
 
 
 class Identifier(metaclass=PoolMeta):

@@ -151,7 +151,9 @@ class Importer:
         with Transaction().start(database_name, 0, readonly=True):
             users = User.search([('login', '=', user)], limit=1)
             if not users:
-                raise UserError("Unknown user %r" % user)
+                raise UserError(gettext(
+                        'crm_plus.msg_customer_import_unknown_user',
+                        value=user))
             self.user = users[0].id
         with Transaction().start(
                 database_name, self.user, readonly=True):
