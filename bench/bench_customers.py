@@ -88,13 +88,19 @@ def main():
     parser.add_argument('--database', default='bench_crm_plus')
     parser.add_argument('--repeat', type=int, default=200,
         help="searches of each kind")
+    parser.add_argument('--reuse', action='store_true',
+        help="import into the existing database instead of a fresh one")
     args = parser.parse_args()
     rows = 1_000_000 if args.million else args.rows
 
     folder = tempfile.mkdtemp(prefix='bench-crm-')
     started = time.monotonic()
-    create_database(args.database, folder)
-    print(f"database created in {time.monotonic() - started:.0f} s")
+    if args.reuse:
+        from trytond import config
+        config.update_etc(None)
+    else:
+        create_database(args.database, folder)
+        print(f"database created in {time.monotonic() - started:.0f} s")
 
     from trytond.pool import Pool
     from trytond.transaction import Transaction

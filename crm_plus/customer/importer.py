@@ -145,9 +145,11 @@ class Importer:
         self.batch_size = max(1, batch_size)
         self.extra_context = context or {}
         pool = Pool(database_name)
-        if database_name not in Pool.database_list():
+        try:
+            User = pool.get('res.user')
+        except KeyError:
             pool.init()
-        User = pool.get('res.user')
+            User = pool.get('res.user')
         with Transaction().start(database_name, 0, readonly=True):
             users = User.search([('login', '=', user)], limit=1)
             if not users:
@@ -516,9 +518,13 @@ class CustomerSchema(_PartyLookups, RowSchema):
                         value=data['country']))
         if country:
             address['country'] = country
-        for key in ['city', 'street', 'postal_code']:
+        for key, name in [
+                ('city', 'city'),
+                # street is a function field writing the stored one
+                ('street', 'street_unstructured'),
+                ('postal_code', 'postal_code')]:
             if data.get(key):
-                address[key] = data[key]
+                address[name] = data[key]
         if data.get('province'):
             provinces = self.provinces.get(country)
             if not provinces:
@@ -593,9 +599,16 @@ class CustomerSchema(_PartyLookups, RowSchema):
         if missing:
             for category in Category.create([{'name': n} for n in missing]):
                 self.categories[category.name] = category.id
+        # One call numbers the batch instead of one per party
+        sequence = Party._code_sequence()
+        codes = iter(sequence.get_many(
+                n=sum(1 for r in rows if not r.values.get('code')))
+            if sequence else [])
         vlist = []
         for row in rows:
             values = dict(row.values)
+            if not values.get('code') and sequence:
+                values['code'] = next(codes)
             if row.tags:
                 values['categories'] = [('add', sorted(
                             {self.categories[t] for t in row.tags}))]
