@@ -52,7 +52,7 @@ class DuplicateTestCase(unittest.TestCase):
                                 'code': '91310009167024629D'}])]})
         by_phone = self.create({'name': "乙", 'contact_mechanisms': [
                     ('create', [{'type': 'mobile',
-                                'value': '+86 138 0013 8000'}])]})
+                                'value': '+86 138 0013 8111'}])]})
         by_email = self.create({'name': "丙", 'contact_mechanisms': [
                     ('create', [{'type': 'email',
                                 'value': 'Sales@Example.cn'}])]})
@@ -68,7 +68,7 @@ class DuplicateTestCase(unittest.TestCase):
                     type='cn_vat', code='91310009167024629D')],
             contact_mechanisms=[
                 Pool().get('party.contact_mechanism')(
-                    type='phone', value='13800138000'),
+                    type='phone', value='13800138111'),
                 Pool().get('party.contact_mechanism')(
                     type='email', value='sales@example.cn'),
                 ])
