@@ -255,16 +255,18 @@ class Forecast(ModelSQL, ModelView):
         target = Target.__table__()
         key = sql_month_key(target.month)
         where = (target.company == company) & cls._where_key(key)
+        allowed = restricted_employees()
         if context.get('employee'):
             where &= target.employee == context['employee']
+            if allowed is not None and context['employee'] not in allowed:
+                where &= Literal(False)
+        elif allowed is not None:
+            where &= target.employee.in_(list(allowed) or [-1])
         elif context.get('team'):
             where &= (target.team == context['team']) & (
                 target.employee == Null)
         else:
             where &= (target.team == Null) & (target.employee == Null)
-        allowed = restricted_employees()
-        if allowed is not None:
-            where &= target.employee.in_(list(allowed) or [-1])
         targets = target.select(
             key.as_('key'), zero.as_('weighted'), zero.as_('committed'),
             target.amount.as_('target'), zero.as_('last_year'),
