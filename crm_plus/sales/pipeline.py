@@ -6,12 +6,14 @@ here too, with the daily cron that sends those notices.
 import json
 from collections import defaultdict
 
+from trytond import backend
 from trytond.i18n import gettext
 from trytond.model import (
     DeactivableMixin, Index, ModelSQL, ModelView, Unique, fields,
     sequence_ordered)
 from trytond.pool import Pool, PoolMeta
 from trytond.pyson import Eval
+from trytond.tools import grouped_slice
 from trytond.transaction import Transaction, without_check_access
 
 
@@ -247,9 +249,8 @@ def notify_stale(opportunities, date):
     if not opportunities:
         return []
     entries, sent = {}, set()
-    in_max = Transaction().database.IN_MAX
-    for sub in range(0, len(opportunities), in_max):
-        ids = [o.id for o in opportunities[sub:sub + in_max]]
+    for sub in grouped_slice(opportunities, backend.MAX_QUERY_PARAMS):
+        ids = [o.id for o in sub]
         # The latest entry in the current stage of each opportunity
         for entry in History.search([
                     ('opportunity', 'in', ids),
