@@ -143,7 +143,7 @@ class Opportunity(metaclass=PoolMeta):
         stale = cls._stale_domain(Date.today())
         if (operator == '=') == bool(value):
             return stale
-        return [('id', 'not where', stale)]
+        return [('id', 'not in', cls.search(stale, query=True))]
 
     @classmethod
     def _stale_domain(cls, today):
