@@ -28,8 +28,11 @@ BATCH = 5_000
 def database_exists():
     from trytond import backend
     Database = backend.Database
-    with Database().connect() as database:
+    database = Database().connect()
+    try:
         return DB_NAME in database.list()
+    finally:
+        database.close()
 
 
 def create_database():
@@ -99,8 +102,11 @@ def generate():
         sale, = Sale.create([{
                     'party': parties[0].id, 'sale_date': dt.date.today(),
                     'invoice_method': 'manual'}])
-        Sale.write([sale], {
-                'state': 'confirmed', 'untaxed_amount_cache': 1})
+        # A confirmed sale without the address checks of the workflow
+        table = Sale.__table__()
+        Transaction().connection.cursor().execute(*table.update(
+                [table.state, table.untaxed_amount_cache],
+                ['confirmed', 1], where=table.id == sale.id))
         today = dt.date.today()
         rand = random.Random(42)
         rows = []
@@ -149,14 +155,17 @@ def main():
     from trytond.transaction import Transaction
     if not database_exists():
         create_database()
-        Pool(DB_NAME).init()
+    Pool(DB_NAME).init()
+    with Transaction().start(DB_NAME, 0) as transaction:
+        Opportunity = Pool().get('sale.opportunity')
+        generated = Opportunity.search([('number', '=', 'B0')])
+    if not generated:
         with Transaction().start(DB_NAME, 0) as transaction:
             start = time.perf_counter()
             generate()
             transaction.commit()
             print(f'generated {COUNT} opportunities and {COUNT // 10} sales '
                 f'in {time.perf_counter() - start:.1f} s')
-    Pool(DB_NAME).init()
     with Transaction().start(DB_NAME, 0, readonly=True):
         pool = Pool()
         Company = pool.get('company.company')
