@@ -42,9 +42,23 @@ class Rule(metaclass=PoolMeta):
             return bool(Configuration(1).crm_team_sharing)
 
     @classmethod
+    def _crm_sensitive_access(cls):
+        "Whether the user may read sensitive personal data of customers"
+        pool = Pool()
+        ModelData = pool.get('ir.model.data')
+        User = pool.get('res.user')
+        groups = {
+            ModelData.get_id('crm_plus', 'group_crm_admin'),
+            ModelData.get_id('crm_plus', 'group_sales_manager'),
+            }
+        return bool(groups & set(User.get_groups()))
+
+    @classmethod
     def _get_context(cls, model_name):
         context = super()._get_context(model_name)
         context['crm_team_sharing'] = cls._crm_team_sharing()
+        # The groups are already part of the cache key
+        context['crm_sensitive_access'] = cls._crm_sensitive_access()
         return context
 
     @classmethod

@@ -174,6 +174,34 @@ class Party(metaclass=PoolMeta):
                 })
 
     @classmethod
+    def fields_get(cls, fields_names=None, level=0):
+        "Hide the fields the user may not read, as views do"
+        FieldAccess = Pool().get('ir.model.field.access')
+        definition = super().fields_get(fields_names=fields_names, level=level)
+        if Transaction().check_access:
+            accesses = FieldAccess.get_access([cls.__name__])[cls.__name__]
+            for name in list(definition):
+                if not accesses.get(name, {}).get('read', True):
+                    del definition[name]
+        return definition
+
+    @classmethod
+    def read(cls, ids, fields_names):
+        "List only the identifiers the record rules let the user read"
+        pool = Pool()
+        Identifier = pool.get('party.identifier')
+        result = super().read(ids, fields_names)
+        if 'identifiers' in fields_names and Transaction().check_access:
+            visible = {i.id for i in Identifier.search([
+                        ('party', 'in', ids),
+                        ])}
+            for row in result:
+                if row.get('identifiers') is not None:
+                    row['identifiers'] = [
+                        i for i in row['identifiers'] if i in visible]
+        return result
+
+    @classmethod
     def view_attributes(cls):
         return super().view_attributes() + [
             ('/form/notebook/page[@id="crm_profile"]', 'states', _customer),

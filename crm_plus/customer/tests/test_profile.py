@@ -7,6 +7,7 @@ from trytond.modules.party.exceptions import InvalidIdentifierCode
 from trytond.pool import Pool
 from trytond.tests.test_tryton import (
     activate_module, drop_db, with_transaction)
+from trytond.transaction import Transaction
 
 
 class AgeTestCase(unittest.TestCase):
@@ -98,6 +99,8 @@ class ProfileTestCase(unittest.TestCase):
         Party = pool.get('party.party')
         Sale = pool.get('sale.sale')
         Configuration = pool.get('crm.configuration')
+        table = Sale.__table__()
+        cursor = Transaction().connection.cursor()
         company = create_company()
         with set_company(company):
             old, recent, never, potential = Party.create([
@@ -115,7 +118,9 @@ class ProfileTestCase(unittest.TestCase):
                     ]:
                 sale = Sale(party=party, sale_date=date)
                 sale.save()
-                Sale.write([sale], {'state': state})
+                # The states without going through the sale workflow
+                cursor.execute(*table.update(
+                        [table.state], [state], where=table.id == sale.id))
 
             self.assertEqual(Party._crm_last_activity_dates(
                     [old, recent, never]), {
@@ -131,7 +136,7 @@ class ProfileTestCase(unittest.TestCase):
 
             # Without sale, the creation date counts
             later = never.create_date.date() + dt.timedelta(days=181)
-            self.assertEqual(Party.crm_flag_inactive(later), [never])
+            self.assertIn(never, Party.crm_flag_inactive(later))
 
             Configuration.write([Configuration(1)], {
                     'crm_inactivity_days': None})
