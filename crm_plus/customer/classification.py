@@ -3,7 +3,8 @@ from trytond.model import (
     DeactivableMixin, ModelSQL, ModelView, fields, sequence_ordered)
 
 
-class _Classification(sequence_ordered(), DeactivableMixin, ModelSQL, ModelView):
+class _Classification(
+        sequence_ordered(), DeactivableMixin, ModelSQL, ModelView):
     name = fields.Char("Name", required=True, translate=True)
 
 

@@ -14,7 +14,7 @@ from trytond.model import ModelSQL, ModelView, fields, sequence_ordered
 from trytond.modules.party.exceptions import InvalidIdentifierCode
 from trytond.pool import Pool, PoolMeta
 from trytond.pyson import Bool, Eval
-from trytond.transaction import Transaction
+from trytond.transaction import Transaction, without_check_access
 from trytond.wizard import Button, StateTransition, StateView, Wizard
 
 KINDS = [
@@ -371,7 +371,8 @@ class Party(metaclass=PoolMeta):
         User = pool.get('res.user')
         user = User(Transaction().user)
         if not user.employee:
-            raise ClaimError(gettext('crm_plus.msg_customer_claim_no_employee'))
+            raise ClaimError(
+                gettext('crm_plus.msg_customer_claim_no_employee'))
         for party in parties:
             if party.crm_owner:
                 raise ClaimError(gettext(
@@ -416,12 +417,15 @@ class Party(metaclass=PoolMeta):
 
     @classmethod
     def crm_sales_confirmed(cls, parties):
-        "Activate the potential and at risk customers who just bought"
+        """Activate the potential and at risk customers who just bought,
+        whatever the rights of the user confirming the sale"""
         to_activate = [
             p for p in parties
-            if p.crm_kind and p.crm_lifecycle in {'potential', 'at_risk', None}]
+            if p.crm_kind
+            and p.crm_lifecycle in {'potential', 'at_risk', None}]
         if to_activate:
-            cls.write(to_activate, {'crm_lifecycle': 'active'})
+            with without_check_access():
+                cls.write(to_activate, {'crm_lifecycle': 'active'})
 
     @classmethod
     def _crm_last_activity_dates(cls, parties):
