@@ -111,6 +111,19 @@ GIVEN_NAMES = ['伟', '芳', '娜', '敏', '静', '磊', '强', '洋', '艳', '�
     '文博', '子豪', '思远', '婷婷', '国平']
 CONTACT_ROLES = ['采购经理', '总经理', '设备部主管', '财务经理', '技术总监',
     '行政主管']
+CONTACT_DECISION_ROLES = {
+    '采购经理': 'influencer', '总经理': 'decision_maker',
+    '设备部主管': 'user', '财务经理': 'influencer',
+    '技术总监': 'decision_maker', '行政主管': 'gatekeeper'}
+INTERACTIONS = [
+    ('call', "电话沟通需求", "客户确认了设备参数和交货期要求。"),
+    ('visit', "上门拜访", "与设备部主管现场查看车间，评估安装条件。"),
+    ('meeting', "方案评审会", "向客户技术团队介绍整体方案，客户关注能耗和售后。"),
+    ('email', "发送产品资料", "发送了产品样本和典型案例。"),
+    ('message', "微信跟进", "客户询问付款方式和分期安排。"),
+    ]
+NEXT_STEPS = ["提交修改后的报价", "安排技术交流", "确认预算审批进度",
+    "邀请客户参观工厂"]
 MOBILE_PREFIXES = ['135', '136', '138', '139', '150', '158', '186', '189']
 
 # (kind, code, name, list price, unit) where unit is an XML id of product
@@ -226,9 +239,10 @@ class _Loader:
         self.setup_accounting()
         self.products = self.create_products()
         self.employees = self.create_sales_team()
-        self.create_team()
+        self.team = self.create_team()
         self.customers = self.create_customers()
         self.create_opportunities()
+        self.create_interactions()
         self.close_config_wizard()
 
     def create_team(self):
@@ -239,6 +253,7 @@ class _Loader:
         team = Team(name="华东销售部", company=self.company, manager=manager)
         team.members.extend(Employee(e.id) for e in reps)
         team.save()
+        return team
 
     def close_config_wizard(self):
         "Mark the module configuration items done: the demo configured them"
@@ -386,6 +401,9 @@ class _Loader:
         User = Model.get('res.user')
         current = config.get_config()
         current._context = User.get_preferences(True, {})
+        # Demo customers have similar names on purpose (same brand in
+        # several cities): skip the possible-duplicate warning
+        current._context['_skip_warnings'] = True
 
     def setup_accounting(self):
         "A minimal chart of accounts so that sales can be invoiced"
@@ -546,9 +564,21 @@ class _Loader:
         Party = Model.get('party.party')
         PartyCategory = Model.get('party.category')
 
+        Industry = Model.get('crm.industry')
+        Source = Model.get('crm.customer.source')
+        Level = Model.get('crm.customer.level')
+        Employee = Model.get('company.employee')
+
         categories = {industry: PartyCategory(name=values[0])
             for industry, values in INDUSTRIES.items()}
         PartyCategory.save(list(categories.values()))
+        crm_industries = {industry: Industry(name=values[0])
+            for industry, values in INDUSTRIES.items()}
+        Industry.save(list(crm_industries.values()))
+        sources = Source.find([])
+        levels = Level.find([])
+        headcounts = ['11-50', '51-200', '51-200', '201-500', '501-1000']
+        revenues = ['10m-50m', '50m-100m', '100m-1b']
         parties, industries, domains = [], [], set()
         for industry, (_, count, cities, activities, _) in INDUSTRIES.items():
             while len([i for i in industries if i == industry]) < count:
@@ -561,8 +591,19 @@ class _Loader:
                     continue
                 domains.add(domain)
                 name = city + brand + activity + suffix
-                party = Party(name=name)
+                party = Party(name=name, crm_kind='enterprise')
                 party.categories.append(PartyCategory(categories[industry].id))
+                party.crm_industry = Industry(crm_industries[industry].id)
+                party.crm_source = self.rng.choice(sources)
+                party.crm_level = self.rng.choice(levels)
+                party.crm_headcount = self.rng.choice(headcounts)
+                party.crm_revenue = self.rng.choice(revenues)
+                party.crm_website = 'https://www.' + domain
+                # A few customers stay in the public pool, without owner
+                if self.rng.random() < 0.9:
+                    party.crm_owner = Employee(
+                        self.rng.choice(self.employees[1:]).id)
+                    party.crm_team = self.team
                 street = '%s%d号' % (
                     self.rng.choice(CITIES[city][4]), self.rng.randint(1, 2000))
                 self.set_address(party, city, street)
@@ -576,9 +617,13 @@ class _Loader:
                     type='website', value='https://www.' + domain)
                 for role in self.rng.sample(
                         CONTACT_ROLES, self.rng.randint(1, 2)):
-                    contact = "%s (%s)" % (self.person(), role)
+                    person, mobile = self.person(), self.mobile()
+                    contact = "%s (%s)" % (person, role)
                     party.contact_mechanisms.new(
-                        type='mobile', value=self.mobile(), name=contact)
+                        type='mobile', value=mobile, name=contact)
+                    party.crm_contacts.new(
+                        person_name=person, position=role, phone=mobile,
+                        decision_role=CONTACT_DECISION_ROLES[role])
                     if self.rng.random() < 0.5:
                         party.contact_mechanisms.new(type='email',
                             value='%s%d@%s' % (
@@ -692,6 +737,50 @@ class _Loader:
             amount += price * quantity
         opportunity.amount = amount
         return opportunity
+
+    def create_interactions(self):
+        "A short history of calls and visits on the open opportunities"
+        Opportunity = Model.get('sale.opportunity')
+        Interaction = Model.get('crm.interaction')
+        Stage = Model.get('crm.pipeline.stage')
+        User = Model.get('res.user')
+
+        users = {u.employee.id: u for u in User.find([
+                    ('employee', 'in', [e.id for e in self.employees])])}
+        needs = Stage(self.ref('crm_plus.stage_needs'))
+        negotiation = Stage(self.ref('crm_plus.stage_negotiation'))
+        interactions, staged = [], []
+        for opportunity in Opportunity.find([
+                    ('state', 'in', ['lead', 'opportunity', 'converted']),
+                    ], order=[('id', 'ASC')]):
+            if opportunity.state == 'opportunity':
+                opportunity.stage = needs
+                staged.append(opportunity)
+            elif opportunity.state == 'converted':
+                opportunity.stage = negotiation
+                staged.append(opportunity)
+            user = users.get(opportunity.employee.id)
+            for index in range(self.rng.randint(1, 3)):
+                type_, subject, summary = self.rng.choice(INTERACTIONS)
+                days_ago = self.rng.randint(1, 40)
+                interaction = Interaction(
+                    party=opportunity.party, origin=opportunity, type=type_,
+                    subject=subject, summary=summary,
+                    direction='outbound', outcome='positive',
+                    date=dt.datetime.combine(
+                        self.today - dt.timedelta(days=days_ago),
+                        dt.time(self.rng.randint(9, 17), 0)))
+                if user:
+                    interaction.user = user
+                if index == 0 and user:
+                    # Some follow-ups are already overdue
+                    interaction.next_step = self.rng.choice(NEXT_STEPS)
+                    interaction.follow_up_date = self.today + dt.timedelta(
+                        days=self.rng.randint(-5, 14))
+                    interaction.follow_up_user = user
+                interactions.append(interaction)
+        Opportunity.save(staged)
+        Interaction.save(interactions)
 
     def quantity(self, kind):
         return self.rng.randint(*{

@@ -13,10 +13,9 @@ from trytond.model.exceptions import ValidationError
 from trytond.pool import Pool, PoolMeta
 from trytond.pyson import Eval
 from trytond.tools import grouped_slice
-from trytond.tools.email_ import (
-    EmailNotValidError, normalize_email, validate_email)
+from trytond.tools.email_ import EmailNotValidError, normalize_email
 
-from .contact_mechanism import format_phone, parse_phone
+from .contact_mechanism import format_phone, parse_phone, validate_email
 
 
 class Contact(

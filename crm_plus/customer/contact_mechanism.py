@@ -4,9 +4,13 @@ from itertools import chain
 
 import phonenumbers
 import pycountry
+from email_validator import EmailNotValidError
+from email_validator import validate_email as _validate_email
 from phonenumbers import NumberParseException, PhoneNumberFormat
 
 from trytond import backend
+from trytond.i18n import gettext
+from trytond.modules.party.exceptions import InvalidEMail
 from trytond.model import fields
 from trytond.pool import Pool, PoolMeta
 from trytond.pyson import Eval
@@ -36,6 +40,15 @@ def parse_phone(value, regions):
         if phonenumbers.is_valid_number(number):
             return number
     return None
+
+
+def validate_email(email):
+    """Check the syntax of email and return it normalised.
+
+    Unlike trytond's validate_email, the domain is not looked up in DNS: a
+    CRM server offline or on an intranet would reject every address, and
+    prospects often write from domains that do not receive mail yet."""
+    return _validate_email(email, check_deliverability=False).normalized
 
 
 def format_phone(number, format_=PhoneNumberFormat.INTERNATIONAL):
@@ -74,6 +87,21 @@ class ContactMechanism(metaclass=PoolMeta):
     @classmethod
     def default_crm_primary(cls):
         return False
+
+    @classmethod
+    def check_valid_email(cls, mechanisms, field_names=None):
+        if field_names and not (field_names & {'type', 'value'}):
+            return
+        for mechanism in mechanisms:
+            if mechanism.type == 'email' and mechanism.value:
+                try:
+                    validate_email(mechanism.value)
+                except EmailNotValidError as e:
+                    raise InvalidEMail(gettext(
+                            'party.msg_email_invalid',
+                            email=mechanism.value,
+                            party=mechanism.party.rec_name),
+                        str(e)) from e
 
     @fields.depends(methods=['_phone_country_codes'])
     def _parse_phonenumber(self, value):

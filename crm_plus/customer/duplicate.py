@@ -375,7 +375,8 @@ class Party(metaclass=PoolMeta):
     def create(cls, vlist):
         parties = super().create(vlist)
         context = Transaction().context
-        if (Transaction().user
+        # Warn users (RPC calls), not server code creating parties
+        if (context.get('_check_access')
                 and not context.get('_crm_skip_duplicate_check')):
             cls.check_duplicates(parties)
         return parties

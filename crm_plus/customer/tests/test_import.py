@@ -157,7 +157,7 @@ class ImportTestCase(unittest.TestCase):
             self.assertEqual(
                 sorted((m.type, m.value_compact)
                     for m in party.contact_mechanisms),
-                [('email', 'Sales@huaxin.cn'),
+                [('email', 'sales@huaxin.cn'),
                     ('mobile', '+8613800138000'),
                     ('phone', '+861065123456')])
             self.assertEqual(party.addresses[0].city, '北京')
