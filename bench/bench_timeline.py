@@ -1,0 +1,178 @@
+#!/usr/bin/env python3
+"""Time reading one customer's 360 view: the party form fields, its
+timeline and its unresolved items, for a customer with 1,000 interactions.
+
+Usage (SQLite by default; the database is created by the trytond test tools,
+set DB_CACHE to reuse an installed one):
+
+    python bench/bench_timeline.py [--database-uri postgresql://...] \
+        [--interactions 1000] [--runs 10]
+
+It prints figures and asserts nothing.
+"""
+import argparse
+import datetime as dt
+import os
+import statistics
+import sys
+import time
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument(
+        '--database-uri',
+        default=os.environ.get('TRYTOND_DATABASE_URI', 'sqlite://'))
+    parser.add_argument('--database-name', default='bench_timeline')
+    parser.add_argument('--interactions', type=int, default=1000)
+    parser.add_argument('--runs', type=int, default=10)
+    args = parser.parse_args()
+
+    os.environ['TRYTOND_DATABASE_URI'] = args.database_uri
+    os.environ['DB_NAME'] = (
+        args.database_name if not args.database_uri.startswith('sqlite')
+        else ':memory:')
+    from trytond.tests.test_tryton import DB_NAME, activate_module
+    from trytond.pool import Pool
+    from trytond.transaction import Transaction
+
+    start = time.perf_counter()
+    activate_module(['crm_plus'])
+    print(f"database {args.database_uri} {DB_NAME}: ready in "
+        f"{time.perf_counter() - start:.1f} s")
+
+    with Transaction().start(DB_NAME, 0) as transaction:
+        party_id = populate(args.interactions)
+        transaction.commit()
+
+    with Transaction().start(DB_NAME, 1, context={'_check_access': True}):
+        pool = Pool()
+        User = pool.get('res.user')
+        context = User.get_preferences(context_only=True)
+    with Transaction().start(
+            DB_NAME, 1, readonly=True, context=context) as transaction:
+        with transaction.set_context(_check_access=True):
+            timings = []
+            for _ in range(args.runs + 1):
+                start = time.perf_counter()
+                counts = read_360(party_id)
+                timings.append((time.perf_counter() - start) * 1000)
+                # no cache between runs but the one of the transaction
+                transaction.cache.clear()
+            timings = timings[1:]  # the first run warms the pool caches
+        print(f"customer 360 view: {counts['timeline']} timeline rows, "
+            f"{counts['unresolved']} unresolved items")
+        print(f"read 360 view (party form + timeline + unresolved), "
+            f"{args.runs} runs: min {min(timings):.1f} ms, "
+            f"median {statistics.median(timings):.1f} ms, "
+            f"max {max(timings):.1f} ms")
+        explain(party_id)
+
+
+def populate(count):
+    "Create a customer with count interactions and a few other documents"
+    from trytond.pool import Pool
+    from trytond.transaction import Transaction
+    pool = Pool()
+    Company = pool.get('company.company')
+    Currency = pool.get('currency.currency')
+    Party = pool.get('party.party')
+    User = pool.get('res.user')
+    Interaction = pool.get('crm.interaction')
+    Opportunity = pool.get('sale.opportunity')
+    Sale = pool.get('sale.sale')
+
+    currency, = Currency.create([{
+                'name': 'Yuan', 'code': 'CNY', 'symbol': '¥'}])
+    company_party, = Party.create([{'name': 'Bench Company'}])
+    company, = Company.create([{
+                'party': company_party.id, 'currency': currency.id}])
+    User.write([User(1)], {
+            'companies': [('add', [company.id])], 'company': company.id})
+    others = Party.create([{'name': f'Other {i}'} for i in range(50)])
+    customer, = Party.create([{'name': 'Bench Customer'}])
+    with Transaction().set_context(company=company.id, user=1):
+        now = dt.datetime.now().replace(microsecond=0)
+        types = ['call', 'email', 'meeting', 'visit', 'message', 'note']
+        values = []
+        for i in range(count):
+            values.append({
+                    'party': customer.id,
+                    'type': types[i % len(types)],
+                    'direction': 'outbound',
+                    'subject': f'Interaction {i}',
+                    'date': now - dt.timedelta(hours=i),
+                    'follow_up_date': (
+                        (now + dt.timedelta(days=i % 30)).date()
+                        if i % 20 == 0 else None),
+                    })
+            # other customers' interactions the queries must skip
+            values.append({
+                    'party': others[i % len(others)].id,
+                    'type': 'call',
+                    'direction': 'inbound',
+                    'subject': f'Other {i}',
+                    'date': now - dt.timedelta(hours=i),
+                    })
+        Interaction.create(values)
+        Opportunity.create([{
+                    'party': customer.id,
+                    'description': f'Opportunity {i}',
+                    'start_date': (now - dt.timedelta(days=i)).date(),
+                    } for i in range(20)])
+        Sale.create([{
+                    'party': customer.id,
+                    'description': f'Sale {i}',
+                    'sale_date': (now - dt.timedelta(days=i)).date(),
+                    } for i in range(20)])
+    return customer.id
+
+
+def read_360(party_id):
+    "Read what the client reads to show a customer's form"
+    from trytond.pool import Pool
+    from trytond.transaction import Transaction
+    pool = Pool()
+    Party = pool.get('party.party')
+    Timeline = pool.get('crm.customer.timeline')
+    form = Party.fields_view_get(view_type='form')
+    party_fields = [f for f in form['fields'] if f not in {
+            'crm_timeline', 'crm_unresolved'}]
+    Party.read([party_id], party_fields)
+    party, = Party.read([party_id], ['crm_timeline', 'crm_unresolved'])
+    row_fields = [
+        'date', 'kind', 'description', 'state_string', 'record',
+        'record.rec_name']
+    Timeline.read(party['crm_timeline'], row_fields)
+    Timeline.read(party['crm_unresolved'], row_fields)
+    return {
+        'timeline': len(party['crm_timeline']),
+        'unresolved': len(party['crm_unresolved']),
+        }
+
+
+def explain(party_id):
+    "Print the plan of the timeline search on PostgreSQL"
+    from trytond.pool import Pool
+    from trytond.transaction import Transaction
+    from trytond import backend
+    if backend.name != 'postgresql':
+        return
+    pool = Pool()
+    Timeline = pool.get('crm.customer.timeline')
+    cursor = Transaction().connection.cursor()
+    table = Timeline.__table__()
+    tables, expression = Timeline.search_domain(
+        [('party', '=', party_id)], tables={None: (table, None)})
+    query = table.select(
+        table.id, where=expression,
+        order_by=[table.date.desc, table.id.desc])
+    sql, params = tuple(query)
+    cursor.execute('EXPLAIN ANALYZE ' + sql, params)
+    print("plan of the timeline search:")
+    for line, in cursor:
+        print('   ', line)
+
+
+if __name__ == '__main__':
+    sys.exit(main())

@@ -1,0 +1,169 @@
+"""The customer timeline: interactions, opportunities, sales and open
+follow-ups of a customer in one read-only list, newest first.
+
+Each source is a SQL query returning the same columns; other domains add
+theirs by extending ``_timeline_sources``. The rows keep the id of their
+source record as ``id * 10 + index`` so they are unique and stable.
+"""
+from sql import Cast, Literal, Union
+from sql.conditionals import Coalesce
+from sql.operators import Concat
+
+from trytond.model import ModelSQL, ModelView, fields
+from trytond.pool import Pool, PoolMeta
+
+#: multiplier of the source ids, the number of sources a timeline can hold
+SOURCES = 10
+
+
+class CustomerTimeline(ModelSQL, ModelView):
+    __name__ = 'crm.customer.timeline'
+    __string__ = "Customer Timeline"
+
+    party = fields.Many2One('party.party', "Customer", readonly=True)
+    company = fields.Many2One('company.company', "Company", readonly=True)
+    date = fields.DateTime("Date", readonly=True)
+    kind = fields.Selection('get_kinds', "Kind", readonly=True)
+    record = fields.Reference(
+        "Record", selection='get_records', readonly=True)
+    description = fields.Char("Description", readonly=True)
+    state = fields.Char("State Code", readonly=True)
+    state_string = fields.Function(
+        fields.Char("State"), 'get_state_string')
+    unresolved = fields.Boolean(
+        "Unresolved", readonly=True,
+        help="Whether the item still needs an action.")
+
+    @classmethod
+    def __setup__(cls):
+        super().__setup__()
+        cls._order = [('date', 'DESC'), ('id', 'DESC')]
+
+    @classmethod
+    def _timeline_sources(cls):
+        """Return the list of (kind, model name, method name) of the sources.
+
+        The method takes no argument and returns a query selecting the
+        columns: id, party, company, date, description, state, unresolved.
+        The index of a source in the list is part of the row ids: append
+        new sources, never insert them."""
+        return [
+            ('interaction', 'crm.interaction', '_timeline_interactions'),
+            ('opportunity', 'sale.opportunity', '_timeline_opportunities'),
+            ('sale', 'sale.sale', '_timeline_sales'),
+            ('follow_up', 'crm.follow_up', '_timeline_follow_ups'),
+            ]
+
+    @classmethod
+    def get_kinds(cls):
+        get_name = Pool().get('ir.model').get_name
+        return [(k, get_name(m)) for k, m, _ in cls._timeline_sources()]
+
+    @classmethod
+    def get_records(cls):
+        get_name = Pool().get('ir.model').get_name
+        return [(None, '')] + [
+            (m, get_name(m)) for _, m, _ in cls._timeline_sources()]
+
+    @classmethod
+    def _timestamp(cls, column):
+        "Cast a date column to the timestamp type of the date column"
+        return cls.date.sql_cast(column)
+
+    @classmethod
+    def _timeline_interactions(cls):
+        table = Pool().get('crm.interaction').__table__()
+        return table.select(
+            table.id, table.party, table.company, table.date,
+            table.subject.as_('description'),
+            table.type.as_('state'),
+            Literal(False).as_('unresolved'))
+
+    @classmethod
+    def _timeline_opportunities(cls):
+        table = Pool().get('sale.opportunity').__table__()
+        return table.select(
+            table.id, table.party, table.company,
+            cls._timestamp(table.start_date).as_('date'),
+            Coalesce(table.description, table.number, '').as_(
+                'description'),
+            table.state,
+            table.state.in_(['lead', 'opportunity', 'converted']).as_(
+                'unresolved'))
+
+    @classmethod
+    def _timeline_sales(cls):
+        table = Pool().get('sale.sale').__table__()
+        return table.select(
+            table.id, table.party, table.company,
+            Coalesce(
+                cls._timestamp(table.sale_date), table.create_date).as_(
+                'date'),
+            Coalesce(table.description, table.number, '').as_(
+                'description'),
+            table.state,
+            table.state.in_(
+                ['draft', 'quotation', 'confirmed', 'processing']).as_(
+                'unresolved'))
+
+    @classmethod
+    def _timeline_follow_ups(cls):
+        table = Pool().get('crm.follow_up').__table__()
+        return table.select(
+            table.id, table.party, table.company,
+            cls._timestamp(table.due_date).as_('date'),
+            table.description,
+            table.state,
+            Literal(True).as_('unresolved'),
+            where=table.state == 'open')
+
+    @classmethod
+    def table_query(cls):
+        record_type = cls.record.sql_type().base
+        queries = []
+        for index, (kind, model, method) in enumerate(
+                cls._timeline_sources(), 1):
+            assert index < SOURCES
+            source = getattr(cls, method)()
+            query = source.select(
+                (source.id * SOURCES + index).as_('id'),
+                source.party,
+                source.company,
+                source.date,
+                Literal(kind).as_('kind'),
+                Concat(model + ',', Cast(source.id, record_type)).as_(
+                    'record'),
+                source.description,
+                source.state,
+                source.unresolved)
+            queries.append(query)
+        return Union(*queries, all_=True)
+
+    @classmethod
+    def get_state_string(cls, rows, name):
+        pool = Pool()
+        selections = {}
+        result = {}
+        for row in rows:
+            model = row.record.__name__ if row.record else None
+            if model not in selections:
+                Model = pool.get(model) if model else None
+                field = 'type' if model == 'crm.interaction' else 'state'
+                selection = {}
+                if Model and field in Model._fields:
+                    selection = dict(
+                        Model.fields_get([field])[field]['selection'])
+                selections[model] = selection
+            result[row.id] = selections[model].get(row.state, row.state)
+        return result
+
+
+class Party(metaclass=PoolMeta):
+    __name__ = 'party.party'
+    crm_timeline = fields.One2Many(
+        'crm.customer.timeline', 'party', "Timeline", readonly=True,
+        order=[('date', 'DESC'), ('id', 'DESC')])
+    crm_unresolved = fields.One2Many(
+        'crm.customer.timeline', 'party', "Unresolved Items", readonly=True,
+        filter=[('unresolved', '=', True)],
+        order=[('date', 'DESC'), ('id', 'DESC')])

@@ -1,0 +1,379 @@
+"""Sales targets and the monthly forecast.
+
+A forecast row is a month: the weighted pipeline of the open opportunities
+expected to close in it, the committed sales of it, its target, the
+committed sales of the same month a year before and a run rate projected
+from the committed sales of the previous months.
+"""
+import datetime
+from collections import defaultdict
+from decimal import Decimal
+
+from sql import Cast, Literal, Null, Union
+from sql.aggregate import Sum
+from sql.conditionals import Coalesce
+from sql.functions import Extract
+from sql.operators import Concat
+
+from trytond.model import ModelSQL, ModelView, fields
+from trytond.modules.currency.fields import Monetary
+from trytond.pool import Pool, PoolMeta
+from trytond.pyson import Eval, If
+from trytond.transaction import Transaction
+
+from .opportunity import OPEN_STATES
+from .pipeline import restricted_employees
+
+
+def month_key(date):
+    return date.year * 12 + date.month - 1
+
+
+def key_month(key):
+    return datetime.date(key // 12, key % 12 + 1, 1)
+
+
+def sql_month_key(column):
+    return Cast(
+        Extract('YEAR', column) * 12 + Extract('MONTH', column) - 1,
+        'INTEGER')
+
+
+class Configuration(metaclass=PoolMeta):
+    __name__ = 'crm.configuration'
+    forecast_run_rate_months = fields.Integer(
+        "Run Rate Months", required=True,
+        domain=[('forecast_run_rate_months', '>', 0)],
+        help="Number of past months averaged into the forecast run rate.")
+
+    @classmethod
+    def default_forecast_run_rate_months(cls):
+        return 3
+
+
+class SalesTarget(ModelSQL, ModelView):
+    __name__ = 'crm.sales.target'
+    __string__ = "Sales Target"
+    company = fields.Many2One('company.company', "Company", required=True)
+    month = fields.Date(
+        "Month", required=True,
+        help="Any day of the month; stored as its first day.")
+    employee = fields.Many2One(
+        'company.employee', "Employee",
+        domain=[('company', '=', Eval('company', -1))],
+        states={
+            'readonly': Eval('team', False),
+            })
+    team = fields.Many2One(
+        'crm.team', "Team",
+        domain=[('company', '=', Eval('company', -1))],
+        states={
+            'readonly': Eval('employee', False),
+            })
+    amount = Monetary(
+        "Amount", currency='currency', digits='currency', required=True)
+    currency = fields.Function(
+        fields.Many2One('currency.currency', "Currency"),
+        'on_change_with_currency')
+
+    @classmethod
+    def __setup__(cls):
+        super().__setup__()
+        cls._order = [('month', 'DESC'), ('id', 'DESC')]
+
+    @classmethod
+    def default_company(cls):
+        return Transaction().context.get('company')
+
+    @fields.depends('company')
+    def on_change_with_currency(self, name=None):
+        return self.company.currency if self.company else None
+
+    @classmethod
+    def preprocess_values(cls, mode, values):
+        values = super().preprocess_values(mode, values)
+        if values.get('month'):
+            values['month'] = values['month'].replace(day=1)
+        return values
+
+    def get_rec_name(self, name):
+        owner = self.employee or self.team or self.company
+        return f'{self.month:%Y-%m} {owner.rec_name}'
+
+
+class Forecast(ModelSQL, ModelView):
+    __name__ = 'crm.sales.forecast'
+    __string__ = "Sales Forecast"
+    month = fields.Function(fields.Date("Month"), 'get_month')
+    weighted = Monetary(
+        "Weighted Pipeline", currency='currency', digits='currency',
+        help="Amount times stage probability of the open opportunities "
+        "expected to close in the month.")
+    committed = Monetary(
+        "Committed", currency='currency', digits='currency',
+        help="Untaxed amount of the confirmed sales of the month.")
+    forecast = fields.Function(Monetary(
+            "Forecast", currency='currency', digits='currency',
+            help="Committed plus weighted pipeline."), 'get_forecast')
+    target = Monetary("Target", currency='currency', digits='currency')
+    last_year = Monetary(
+        "Last Year", currency='currency', digits='currency',
+        help="Committed sales of the same month one year before.")
+    run_rate = fields.Function(Monetary(
+            "Run Rate", currency='currency', digits='currency',
+            help="Average committed sales of the previous months."),
+        'get_run_rate')
+    currency = fields.Function(
+        fields.Many2One('currency.currency', "Currency"), 'get_currency')
+
+    @classmethod
+    def __setup__(cls):
+        super().__setup__()
+        cls._order = [('id', 'ASC')]
+
+    @classmethod
+    def _employees(cls):
+        "Employee ids the figures are limited to, or None"
+        pool = Pool()
+        Team = pool.get('crm.team')
+        context = Transaction().context
+        employees = None
+        if context.get('employee'):
+            employees = {context['employee']}
+        if context.get('team'):
+            team = Team(context['team'])
+            members = {m.id for m in team.members}
+            if team.manager:
+                members.add(team.manager.id)
+            employees = members if employees is None else employees & members
+        allowed = restricted_employees()
+        if allowed is not None:
+            employees = allowed if employees is None else employees & allowed
+        if employees is not None:
+            return list(employees) or [-1]
+
+    @classmethod
+    def _key_range(cls):
+        context = Transaction().context
+        from_key = to_key = None
+        if context.get('from_date'):
+            from_key = month_key(context['from_date'])
+        if context.get('to_date'):
+            to_key = month_key(context['to_date'])
+        return from_key, to_key
+
+    @classmethod
+    def _where_key(cls, key, shift=0):
+        from_key, to_key = cls._key_range()
+        where = Literal(True)
+        if from_key is not None:
+            where &= key >= from_key - shift
+        if to_key is not None:
+            where &= key <= to_key - shift
+        return where
+
+    @classmethod
+    def _committed_query(cls, shift=0):
+        "Committed sales as (key, amount) with the key shifted by months"
+        pool = Pool()
+        Sale = pool.get('sale.sale')
+        Opportunity = pool.get('sale.opportunity')
+        Party = pool.get('party.party')
+        context = Transaction().context
+        sale = Sale.__table__()
+        opportunity = Opportunity.__table__()
+        party = Party.__table__()
+        key = sql_month_key(sale.sale_date)
+        where = ((sale.company == context.get('company'))
+            & sale.state.in_(cls._committed_states())
+            & (sale.sale_date != Null)
+            & cls._where_key(key, shift))
+        from_item = sale.join(party, condition=sale.party == party.id)
+        from_item = from_item.join(opportunity, 'LEFT',
+            condition=sale.origin == Concat(
+                'sale.opportunity,',
+                Cast(opportunity.id, Sale.origin.sql_type().base)))
+        owner = Coalesce(opportunity.employee, party.crm_owner)
+        employees = cls._employees()
+        if employees is not None:
+            where &= owner.in_(employees)
+        if context.get('pipeline'):
+            where &= opportunity.pipeline == context['pipeline']
+        return from_item.select(
+            (key + shift).as_('key'),
+            sale.untaxed_amount_cache.as_('amount'),
+            where=where)
+
+    @classmethod
+    def _committed_states(cls):
+        return ['confirmed', 'processing', 'done']
+
+    @classmethod
+    def table_query(cls):
+        pool = Pool()
+        Opportunity = pool.get('sale.opportunity')
+        Stage = pool.get('crm.pipeline.stage')
+        Target = pool.get('crm.sales.target')
+        context = Transaction().context
+        company = context.get('company')
+        numeric = Opportunity.amount.sql_type().base
+        zero = Cast(Literal(0), numeric)
+
+        opportunity = Opportunity.__table__()
+        stage = Stage.__table__()
+        key = sql_month_key(opportunity.end_date)
+        where = ((opportunity.company == company)
+            & opportunity.state.in_(OPEN_STATES)
+            & (opportunity.end_date != Null)
+            & cls._where_key(key))
+        employees = cls._employees()
+        if employees is not None:
+            where &= opportunity.employee.in_(employees)
+        if context.get('pipeline'):
+            where &= opportunity.pipeline == context['pipeline']
+        weighted = opportunity.join(stage, 'LEFT',
+            condition=opportunity.stage == stage.id).select(
+            key.as_('key'),
+            Cast(Coalesce(opportunity.amount, 0) * Coalesce(
+                    stage.probability,
+                    opportunity.conversion_probability),
+                numeric).as_('weighted'),
+            zero.as_('committed'), zero.as_('target'),
+            zero.as_('last_year'),
+            where=where)
+
+        committed = cls._committed_query()
+        committed = committed.select(
+            committed.key, zero.as_('weighted'),
+            committed.amount.as_('committed'),
+            zero.as_('target'), zero.as_('last_year'))
+        last_year = cls._committed_query(shift=12)
+        last_year = last_year.select(
+            last_year.key, zero.as_('weighted'), zero.as_('committed'),
+            zero.as_('target'), last_year.amount.as_('last_year'))
+
+        target = Target.__table__()
+        key = sql_month_key(target.month)
+        where = (target.company == company) & cls._where_key(key)
+        if context.get('employee'):
+            where &= target.employee == context['employee']
+        elif context.get('team'):
+            where &= (target.team == context['team']) & (
+                target.employee == Null)
+        else:
+            where &= (target.team == Null) & (target.employee == Null)
+        allowed = restricted_employees()
+        if allowed is not None:
+            where &= target.employee.in_(list(allowed) or [-1])
+        targets = target.select(
+            key.as_('key'), zero.as_('weighted'), zero.as_('committed'),
+            target.amount.as_('target'), zero.as_('last_year'),
+            where=where)
+
+        union = Union(weighted, committed, last_year, targets, all_=True)
+        return union.select(
+            union.key.as_('id'),
+            Sum(union.weighted).as_('weighted'),
+            Sum(union.committed).as_('committed'),
+            Sum(union.target).as_('target'),
+            Sum(union.last_year).as_('last_year'),
+            group_by=[union.key])
+
+    def get_month(self, name):
+        return key_month(self.id)
+
+    def get_forecast(self, name):
+        return (self.committed or 0) + (self.weighted or 0)
+
+    @classmethod
+    def get_run_rate(cls, forecasts, name):
+        "Average committed amount of the N months before each month"
+        pool = Pool()
+        Configuration = pool.get('crm.configuration')
+        cursor = Transaction().connection.cursor()
+        months = Configuration(1).forecast_run_rate_months or 1
+        keys = [f.id for f in forecasts]
+        if not keys:
+            return {}
+        with Transaction().set_context(
+                from_date=key_month(min(keys) - months),
+                to_date=key_month(max(keys) - 1)):
+            query = cls._committed_query()
+        cursor.execute(*query.select(
+                query.key, Sum(query.amount), group_by=[query.key]))
+        committed = defaultdict(Decimal)
+        for key, amount in cursor:
+            committed[key] = Decimal(str(amount or 0))
+        currency = forecasts[0].currency
+        result = {}
+        for key in keys:
+            amount = sum(
+                committed[k] for k in range(key - months, key)) / months
+            result[key] = currency.round(amount) if currency else amount
+        return result
+
+    def get_currency(self, name):
+        pool = Pool()
+        Company = pool.get('company.company')
+        company = Transaction().context.get('company')
+        if company is not None and company >= 0:
+            return Company(company).currency.id
+
+    def get_rec_name(self, name):
+        return f'{self.month:%Y-%m}'
+
+
+class ForecastContext(ModelView):
+    __name__ = 'crm.sales.forecast.context'
+    __string__ = "Sales Forecast Context"
+    company = fields.Many2One('company.company', "Company", required=True)
+    pipeline = fields.Many2One(
+        'crm.pipeline', "Pipeline",
+        domain=[('company', 'in', [Eval('company', -1), None])])
+    team = fields.Many2One(
+        'crm.team', "Team", domain=[('company', '=', Eval('company', -1))])
+    employee = fields.Many2One(
+        'company.employee', "Employee",
+        domain=[('company', '=', Eval('company', -1))])
+    from_date = fields.Date(
+        "From Date", required=True,
+        domain=[
+            If(Eval('to_date') & Eval('from_date'),
+                ('from_date', '<=', Eval('to_date')),
+                ()),
+            ])
+    to_date = fields.Date(
+        "To Date", required=True,
+        domain=[
+            If(Eval('from_date') & Eval('to_date'),
+                ('to_date', '>=', Eval('from_date')),
+                ()),
+            ])
+
+    @classmethod
+    def default_company(cls):
+        return Transaction().context.get('company')
+
+    @classmethod
+    def default_employee(cls):
+        "Users who only see their own figures start on their employee"
+        if restricted_employees() is not None:
+            return Transaction().context.get('employee')
+
+    @classmethod
+    def default_from_date(cls):
+        pool = Pool()
+        Date = pool.get('ir.date')
+        context = Transaction().context
+        return context.get('from_date') or Date.today().replace(day=1)
+
+    @classmethod
+    def default_to_date(cls):
+        pool = Pool()
+        Date = pool.get('ir.date')
+        context = Transaction().context
+        if context.get('to_date'):
+            return context['to_date']
+        today = Date.today()
+        return datetime.date(today.year + 1, today.month, 1) - (
+            datetime.timedelta(days=1))

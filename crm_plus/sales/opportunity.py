@@ -1,0 +1,508 @@
+"""Pipeline stages on sale.opportunity, kept in step with its workflow.
+
+Every stage change is written to crm.opportunity.stage_history; time in
+stage and cycle time are computed from it.
+"""
+import datetime
+from collections import defaultdict
+
+from sql import Cast, Literal
+from sql.aggregate import Count, Sum
+from sql.conditionals import Coalesce
+
+from trytond.i18n import gettext
+from trytond.model import Index, ModelSQL, ModelView, fields
+from trytond.model.exceptions import AccessError
+from trytond.modules.currency.fields import Monetary
+from trytond.pool import Pool, PoolMeta
+from trytond.pyson import Eval, If
+from trytond.transaction import Transaction, without_check_access
+
+from .pipeline import group_by_stage, notify_stale, restricted_employees
+
+OPEN_STATES = ['lead', 'opportunity', 'converted']
+
+
+def now():
+    return datetime.datetime.now()
+
+
+class Opportunity(metaclass=PoolMeta):
+    __name__ = 'sale.opportunity'
+
+    pipeline = fields.Many2One(
+        'crm.pipeline', "Pipeline", ondelete='RESTRICT',
+        domain=[
+            ('company', 'in', [Eval('company', -1), None]),
+            ])
+    stage = fields.Many2One(
+        'crm.pipeline.stage', "Stage", ondelete='RESTRICT',
+        domain=[
+            ('pipeline', '=', Eval('pipeline', -1)),
+            If(Eval('state').in_(OPEN_STATES),
+                ('kind', 'in', ['open', 'lost']),
+                ()),
+            ],
+        states={
+            'required': Eval('pipeline', False),
+            'readonly': Eval('state') == 'cancelled',
+            })
+    stage_date = fields.Timestamp(
+        "Stage Date", readonly=True,
+        help="When the opportunity entered its current stage.")
+    days_in_stage = fields.Function(
+        fields.Integer("Days in Stage"), 'get_days_in_stage')
+    stale = fields.Function(
+        fields.Boolean(
+            "Stale",
+            help="Open for longer than the stage's expected days."),
+        'get_stale', searcher='search_stale')
+    stage_history = fields.One2Many(
+        'crm.opportunity.stage_history', 'opportunity', "Stage History",
+        readonly=True)
+    cycle_time = fields.Function(
+        fields.TimeDelta(
+            "Cycle Time",
+            help="Time from creation to won or lost, from the stage "
+            "history."),
+        'get_cycle_time')
+    loss_reason = fields.Many2One(
+        'crm.lost_reason', "Lost Reason", ondelete='RESTRICT',
+        states={
+            'invisible': Eval('state') != 'lost',
+            })
+    competitor = fields.Char(
+        "Competitor",
+        states={
+            'invisible': Eval('state') != 'lost',
+            },
+        help="The competitor who won the deal.")
+    crm_team = fields.Function(
+        fields.Many2One('crm.team', "Team"),
+        'get_crm_team', searcher='search_crm_team')
+
+    @classmethod
+    def __setup__(cls):
+        super().__setup__()
+        t = cls.__table__()
+        cls._sql_indexes.update({
+                Index(t, (t.employee, Index.Equality()),
+                    (t.end_date, Index.Range())),
+                Index(t, (t.stage, Index.Equality()),
+                    (t.stage_date, Index.Range())),
+                })
+        cls.conversion_probability.states['readonly'] |= Eval(
+            'stage', False)
+
+    @classmethod
+    def default_pipeline(cls):
+        Pipeline = Pool().get('crm.pipeline')
+        pipeline = Pipeline.get_default(cls.default_company())
+        return pipeline.id if pipeline else None
+
+    @classmethod
+    def default_stage(cls):
+        Pipeline = Pool().get('crm.pipeline')
+        pipeline = Pipeline.get_default(cls.default_company())
+        if pipeline and (stage := pipeline.stage_of_kind('open')):
+            return stage.id
+
+    @fields.depends('pipeline', 'stage')
+    def on_change_pipeline(self):
+        if self.pipeline and (
+                not self.stage or self.stage.pipeline != self.pipeline):
+            self.stage = self.pipeline.stage_of_kind('open')
+
+    @fields.depends('stage')
+    def on_change_stage(self):
+        if self.stage:
+            self.conversion_probability = self.stage.probability
+
+    def get_days_in_stage(self, name=None, date=None):
+        pool = Pool()
+        Date = pool.get('ir.date')
+        if not self.stage_date:
+            return
+        if date is None:
+            with Transaction().set_context(company=self.company.id):
+                date = Date.today()
+        return (date - self.stage_date.date()).days
+
+    def get_stale(self, name):
+        return bool(
+            self.state in OPEN_STATES
+            and self.stage and self.stage.expected_days
+            and self.days_in_stage is not None
+            and self.days_in_stage > self.stage.expected_days)
+
+    @classmethod
+    def search_stale(cls, name, clause):
+        pool = Pool()
+        Stage = pool.get('crm.pipeline.stage')
+        Date = pool.get('ir.date')
+        _, operator, value = clause
+        today = Date.today()
+        stale = ['OR']
+        for stage in Stage.search([('expected_days', '!=', None)]):
+            limit = datetime.datetime.combine(
+                today - datetime.timedelta(days=stage.expected_days),
+                datetime.time())
+            stale.append([
+                    ('stage', '=', stage.id),
+                    ('stage_date', '<', limit),
+                    ])
+        if len(stale) == 1:
+            stale = [('id', '=', -1)]
+        stale = [('state', 'in', OPEN_STATES), stale]
+        if (operator == '=') == bool(value):
+            return stale
+        return [('id', 'not where', stale)]
+
+    @classmethod
+    def get_cycle_time(cls, opportunities, name):
+        "Sum of the times spent in the stages before the won or lost stage"
+        result = {}
+        for opportunity in opportunities:
+            result[opportunity.id] = None
+            if opportunity.stage and opportunity.stage.kind in {'won', 'lost'}:
+                result[opportunity.id] = sum(
+                    (h.duration for h in opportunity.stage_history
+                        if h.duration), datetime.timedelta())
+        return result
+
+    def get_crm_team(self, name):
+        if self.party and getattr(self.party, 'crm_team', None):
+            return self.party.crm_team.id
+        if self.employee:
+            teams = [t for t in self.employee.crm_teams if t.active]
+            if teams:
+                return teams[0].id
+
+    @classmethod
+    def search_crm_team(cls, name, clause):
+        _, operator, value = clause[:3]
+        nested = clause[0][len(name):]
+        return ['OR',
+            ('party.crm_team' + nested, *clause[1:]),
+            ('employee.crm_teams' + nested, *clause[1:]),
+            ]
+
+    @classmethod
+    def preprocess_values(cls, mode, values):
+        pool = Pool()
+        Stage = pool.get('crm.pipeline.stage')
+        values = super().preprocess_values(mode, values)
+        if mode == 'create':
+            if not values.get('stage') and 'pipeline' not in values:
+                values['pipeline'] = cls.default_pipeline()
+                values['stage'] = cls.default_stage()
+            if values.get('stage'):
+                stage = Stage(values['stage'])
+                values.setdefault('pipeline', stage.pipeline.id)
+                values['conversion_probability'] = stage.probability
+                values.setdefault('stage_date', now())
+        return values
+
+    @classmethod
+    def create(cls, vlist):
+        opportunities = super().create(vlist)
+        cls._crm_record_stages(
+            [(o, None, o.stage_date) for o in opportunities if o.stage])
+        return opportunities
+
+    @classmethod
+    def write(cls, *args):
+        pool = Pool()
+        Stage = pool.get('crm.pipeline.stage')
+        actions = iter(args)
+        new_args, changes = [], []
+        date = now()
+        for records, values in zip(actions, actions):
+            if 'stage' not in values:
+                new_args.extend((records, values))
+                continue
+            moved = [r for r in records
+                if (r.stage.id if r.stage else None) != values['stage']]
+            kept = [r for r in records if r not in moved]
+            if kept:
+                other = {k: v for k, v in values.items() if k != 'stage'}
+                if other:
+                    new_args.extend((kept, other))
+            if moved:
+                values = values.copy()
+                if values['stage']:
+                    stage = Stage(values['stage'])
+                    values['conversion_probability'] = stage.probability
+                    values.setdefault('pipeline', stage.pipeline.id)
+                values['stage_date'] = date
+                new_args.extend((moved, values))
+                changes.extend((r, r.stage, r.stage_date) for r in moved)
+        if new_args:
+            super().write(*new_args)
+        if changes:
+            cls._crm_record_stages(changes, date=date)
+            cls._crm_sync_state([r for r, _, _ in changes])
+
+    @classmethod
+    def _crm_record_stages(cls, changes, date=None):
+        """Log the stage changes given as (opportunity, previous stage,
+        previous stage date) and call _crm_stage_entered"""
+        pool = Pool()
+        History = pool.get('crm.opportunity.stage_history')
+        if not changes:
+            return
+        user = Transaction().user or None
+        history = []
+        for opportunity, from_stage, from_date in changes:
+            entered = date or opportunity.stage_date
+            history.append(History(
+                    opportunity=opportunity,
+                    from_stage=from_stage,
+                    to_stage=opportunity.stage,
+                    date=entered,
+                    user=user,
+                    duration=(entered - from_date
+                        if from_stage and from_date else None)))
+        with without_check_access():
+            History.save(history)
+        entered = [o for o, _, _ in changes if o.stage]
+        if entered:
+            cls._crm_stage_entered(group_by_stage(cls.browse(entered)))
+
+    @classmethod
+    def _crm_stage_entered(cls, opportunities_by_stage):
+        """Called after opportunities entered a stage, with a dictionary of
+        stage to opportunities; extend it to automate on stage changes."""
+
+    @classmethod
+    def _crm_sync_state(cls, opportunities):
+        "Drive the workflow from the stage the opportunities moved to"
+        opportunities = cls.browse(opportunities)
+        lost, reopen = [], []
+        for opportunity in opportunities:
+            if not opportunity.stage:
+                continue
+            kind = opportunity.stage.kind
+            if kind == 'won' and opportunity.state != 'won':
+                raise AccessError(gettext(
+                        'crm_plus.msg_sales_stage_won_sale',
+                        opportunity=opportunity.rec_name,
+                        stage=opportunity.stage.rec_name))
+            elif kind == 'lost' and opportunity.state in OPEN_STATES:
+                lost.append(opportunity)
+            elif kind == 'open' and opportunity.state == 'lost':
+                reopen.append(opportunity)
+        if lost:
+            cls.lost(lost)
+        if reopen:
+            cls.lead(reopen)
+
+    @classmethod
+    def _crm_sync_stage(cls, opportunities, kind):
+        "Move the opportunities to the stage of the kind of their pipeline"
+        to_write = defaultdict(list)
+        for opportunity in cls.browse(opportunities):
+            if not opportunity.pipeline:
+                continue
+            if opportunity.stage and opportunity.stage.kind == kind:
+                continue
+            stage = opportunity.pipeline.stage_of_kind(kind)
+            if stage:
+                to_write[stage.id].append(opportunity)
+        args = []
+        for stage, records in to_write.items():
+            args.extend((records, {'stage': stage}))
+        if args:
+            cls.write(*args)
+
+    @classmethod
+    def won(cls, opportunities):
+        super().won(opportunities)
+        cls._crm_sync_stage(
+            [o for o in opportunities if o.state == 'won'], 'won')
+
+    @classmethod
+    def lost(cls, opportunities):
+        super().lost(opportunities)
+        cls._crm_sync_stage(
+            [o for o in opportunities if o.state == 'lost'], 'lost')
+
+    @classmethod
+    def lead(cls, opportunities):
+        super().lead(opportunities)
+        cls._crm_sync_stage(
+            [o for o in opportunities
+                if o.stage and o.stage.kind != 'open'], 'open')
+
+    @classmethod
+    def convert(cls, opportunities):
+        result = super().convert(opportunities)
+        # A sale back in quotation reopens a won opportunity
+        cls._crm_sync_stage(
+            [o for o in opportunities
+                if o.state == 'converted' and o.stage
+                and o.stage.kind != 'open'], 'open')
+        return result
+
+    @classmethod
+    def copy(cls, opportunities, default=None):
+        default = default.copy() if default is not None else {}
+        default.setdefault('stage_history')
+        default.setdefault('stage_date')
+        default.setdefault('loss_reason')
+        default.setdefault('competitor')
+        return super().copy(opportunities, default=default)
+
+    @classmethod
+    def crm_notify_stale(cls, date=None):
+        "Notify the owners and managers of stale opportunities"
+        pool = Pool()
+        Date = pool.get('ir.date')
+        if date is None:
+            date = Date.today()
+        with Transaction().set_context(_check_access=False):
+            opportunities = cls.search([
+                    ('stale', '=', True),
+                    ], order=[('id', 'ASC')])
+        return notify_stale(opportunities, date)
+
+
+class StageReport(ModelSQL, ModelView):
+    "Opportunities per pipeline stage"
+    __name__ = 'crm.pipeline.stage.report'
+    __string__ = "Pipeline Stage Report"
+    stage = fields.Many2One('crm.pipeline.stage', "Stage")
+    pipeline = fields.Many2One('crm.pipeline', "Pipeline")
+    sequence = fields.Integer("Sequence")
+    kind = fields.Selection('get_kinds', "Kind")
+    company = fields.Many2One('company.company', "Company")
+    number = fields.Integer("Number")
+    amount = Monetary(
+        "Amount", currency='currency', digits='currency')
+    weighted_amount = Monetary(
+        "Weighted Amount", currency='currency', digits='currency',
+        help="Amount multiplied by the stage probability.")
+    currency = fields.Function(
+        fields.Many2One('currency.currency', "Currency"), 'get_currency')
+
+    @classmethod
+    def __setup__(cls):
+        super().__setup__()
+        cls._order = [
+            ('pipeline', 'ASC'), ('sequence', 'ASC NULLS FIRST'),
+            ('id', 'ASC')]
+
+    @classmethod
+    def get_kinds(cls):
+        Stage = Pool().get('crm.pipeline.stage')
+        return Stage.fields_get(['kind'])['kind']['selection']
+
+    @classmethod
+    def table_query(cls):
+        pool = Pool()
+        Opportunity = pool.get('sale.opportunity')
+        Stage = pool.get('crm.pipeline.stage')
+        Team = pool.get('crm.team')
+        context = Transaction().context
+        opportunity = Opportunity.__table__()
+        stage = Stage.__table__()
+        where = opportunity.company == context.get('company')
+        where &= opportunity.state != 'cancelled'
+        if context.get('pipeline'):
+            where &= opportunity.pipeline == context['pipeline']
+        employees = []
+        if context.get('employee'):
+            employees = [context['employee']]
+        if context.get('team'):
+            team = Team(context['team'])
+            members = {m.id for m in team.members}
+            if team.manager:
+                members.add(team.manager.id)
+            employees = (
+                [e for e in employees if e in members] if employees
+                else list(members))
+            if not employees:
+                employees = [-1]
+        allowed = restricted_employees()
+        if allowed is not None:
+            employees = (
+                [e for e in employees if e in allowed] if employees
+                else list(allowed)) or [-1]
+        if employees:
+            where &= opportunity.employee.in_(employees)
+        if context.get('from_date'):
+            where &= opportunity.end_date >= context['from_date']
+        if context.get('to_date'):
+            where &= opportunity.end_date <= context['to_date']
+        numeric = Opportunity.amount.sql_type().base
+        amount = Coalesce(opportunity.amount, 0)
+        return opportunity.join(
+            stage, condition=opportunity.stage == stage.id).select(
+            stage.id.as_('id'),
+            stage.id.as_('stage'),
+            stage.pipeline.as_('pipeline'),
+            stage.sequence.as_('sequence'),
+            stage.kind.as_('kind'),
+            opportunity.company.as_('company'),
+            Count(Literal('*')).as_('number'),
+            Sum(amount).as_('amount'),
+            Sum(Cast(amount * stage.probability, numeric)).as_(
+                'weighted_amount'),
+            where=where,
+            group_by=[
+                stage.id, stage.pipeline, stage.sequence, stage.kind,
+                opportunity.company])
+
+    def get_currency(self, name):
+        return self.company.currency.id if self.company else None
+
+    def get_rec_name(self, name):
+        return self.stage.rec_name if self.stage else ''
+
+
+class StageReportContext(ModelView):
+    __name__ = 'crm.pipeline.stage.report.context'
+    __string__ = "Pipeline Report Context"
+    company = fields.Many2One('company.company', "Company", required=True)
+    pipeline = fields.Many2One(
+        'crm.pipeline', "Pipeline",
+        domain=[('company', 'in', [Eval('company', -1), None])])
+    team = fields.Many2One(
+        'crm.team', "Team", domain=[('company', '=', Eval('company', -1))])
+    employee = fields.Many2One(
+        'company.employee', "Employee",
+        domain=[('company', '=', Eval('company', -1))])
+    from_date = fields.Date(
+        "From Date", help="On the expected closing date.",
+        domain=[
+            If(Eval('to_date') & Eval('from_date'),
+                ('from_date', '<=', Eval('to_date')),
+                ()),
+            ])
+    to_date = fields.Date(
+        "To Date",
+        domain=[
+            If(Eval('from_date') & Eval('to_date'),
+                ('to_date', '>=', Eval('from_date')),
+                ()),
+            ])
+
+    @classmethod
+    def default_company(cls):
+        return Transaction().context.get('company')
+
+    @classmethod
+    def default_pipeline(cls):
+        return Transaction().context.get('pipeline')
+
+    @classmethod
+    def default_team(cls):
+        return Transaction().context.get('team')
+
+    @classmethod
+    def default_from_date(cls):
+        return Transaction().context.get('from_date')
+
+    @classmethod
+    def default_to_date(cls):
+        return Transaction().context.get('to_date')
