@@ -26,6 +26,7 @@ from trytond.exceptions import UserError
 from trytond.pool import Pool, PoolMeta
 from trytond.pyson import Eval, PYSONDecoder
 from trytond.sendmail import send_message
+from trytond.tools import grouped_slice
 from trytond.tools.email_ import format_address, set_from_header
 from trytond.transaction import Transaction, TransactionError
 
@@ -109,11 +110,11 @@ class Rule(DeactivableMixin, sequence_ordered(), ModelSQL, ModelView):
         if not self.condition or not opportunities:
             return list(opportunities)
         matching = set()
-        ids = [o.id for o in opportunities]
-        in_max = Transaction().database.IN_MAX
-        for sub in range(0, len(ids), in_max):
+        for sub_ids in grouped_slice(
+                [o.id for o in opportunities],
+                backend.MAX_QUERY_PARAMS):
             matching.update(map(int, Opportunity.search([
-                            ('id', 'in', ids[sub:sub + in_max]),
+                            ('id', 'in', list(sub_ids)),
                             self.get_condition(),
                             ], order=[])))
         return [o for o in opportunities if o.id in matching]
@@ -541,8 +542,9 @@ class Log(ModelSQL, ModelView):
                 ('state', 'in', ['pending', 'error']),
                 ('attempts', '<', cls.max_attempts),
                 ], order=[('id', 'ASC')])
+        # A pending log never run lost its task (e.g. rolled back worker)
         due = [l for l in logs
-            if not l.date or l.date + cls.retry_delay * (
+            if (l.date or l.create_date) + cls.retry_delay * (
                 2 ** max(l.attempts - 1, 0)) <= now]
         if due:
             cls.queue_process(due)

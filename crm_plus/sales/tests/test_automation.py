@@ -73,6 +73,7 @@ class AutomationTestCase(unittest.TestCase):
         Party = pool.get('party.party')
         Uom = pool.get('product.uom')
         Template = pool.get('product.template')
+        Category = pool.get('product.category')
         Opportunity = pool.get('sale.opportunity')
         User = pool.get('res.user')
 
@@ -93,9 +94,15 @@ class AutomationTestCase(unittest.TestCase):
                                     }])],
                     }])
         unit, = Uom.search([('name', '=', 'Unit')])
+        category, = Category.create([{
+                    'name': "Account Category",
+                    'accounting': True,
+                    }])
         template, = Template.create([{
                     'name': "工业路由器 R200",
                     'default_uom': unit.id,
+                    'sale_uom': unit.id,
+                    'account_category': category.id,
                     'type': 'service',
                     'salable': True,
                     'list_price': amount,
@@ -162,7 +169,9 @@ class AutomationTestCase(unittest.TestCase):
             sale, = records['sales']
             self.assertEqual(sale.state, 'quotation')
             message, = self.smtp.messages
-            self.assertEqual(message['To'], EMAIL)
+            to, = message['To'].addresses
+            self.assertEqual(to.addr_spec, EMAIL)
+            self.assertEqual(to.display_name, CUSTOMER)
             self.assertIn("报价单", message['Subject'])
             self.assertIn(opportunity.rec_name, message['Subject'])
             body = message.get_body(('plain',)).get_content()
