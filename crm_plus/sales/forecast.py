@@ -13,7 +13,6 @@ from sql import Cast, Literal, Null, Union
 from sql.aggregate import Sum
 from sql.conditionals import Coalesce
 from sql.functions import Extract
-from sql.operators import Concat
 
 from trytond.model import ModelSQL, ModelView, fields
 from trytond.modules.currency.fields import Monetary
@@ -190,9 +189,9 @@ class Forecast(ModelSQL, ModelView):
             & cls._where_key(key, shift))
         from_item = sale.join(party, condition=sale.party == party.id)
         from_item = from_item.join(opportunity, 'LEFT',
-            condition=sale.origin == Concat(
-                'sale.opportunity,',
-                Cast(opportunity.id, Sale.origin.sql_type().base)))
+            condition=sale.origin.like('sale.opportunity,%')
+            & (opportunity.id == Sale.origin.sql_id(
+                    sale.origin, Opportunity)))
         owner = Coalesce(opportunity.employee, party.crm_owner)
         employees = cls._employees()
         if employees is not None:
@@ -255,16 +254,18 @@ class Forecast(ModelSQL, ModelView):
         target = Target.__table__()
         key = sql_month_key(target.month)
         where = (target.company == company) & cls._where_key(key)
+        allowed = restricted_employees()
         if context.get('employee'):
             where &= target.employee == context['employee']
+            if allowed is not None and context['employee'] not in allowed:
+                where &= Literal(False)
+        elif allowed is not None:
+            where &= target.employee.in_(list(allowed) or [-1])
         elif context.get('team'):
             where &= (target.team == context['team']) & (
                 target.employee == Null)
         else:
             where &= (target.team == Null) & (target.employee == Null)
-        allowed = restricted_employees()
-        if allowed is not None:
-            where &= target.employee.in_(list(allowed) or [-1])
         targets = target.select(
             key.as_('key'), zero.as_('weighted'), zero.as_('committed'),
             target.amount.as_('target'), zero.as_('last_year'),

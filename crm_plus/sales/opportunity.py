@@ -138,10 +138,18 @@ class Opportunity(metaclass=PoolMeta):
     @classmethod
     def search_stale(cls, name, clause):
         pool = Pool()
-        Stage = pool.get('crm.pipeline.stage')
         Date = pool.get('ir.date')
         _, operator, value = clause
-        today = Date.today()
+        stale = cls._stale_domain(Date.today())
+        if (operator == '=') == bool(value):
+            return stale
+        return [('id', 'not in', cls.search(stale, query=True))]
+
+    @classmethod
+    def _stale_domain(cls, today):
+        "Domain of the opportunities stale on the date"
+        pool = Pool()
+        Stage = pool.get('crm.pipeline.stage')
         stale = ['OR']
         for stage in Stage.search([('expected_days', '!=', None)]):
             limit = datetime.datetime.combine(
@@ -153,10 +161,7 @@ class Opportunity(metaclass=PoolMeta):
                     ])
         if len(stale) == 1:
             stale = [('id', '=', -1)]
-        stale = [('state', 'in', OPEN_STATES), stale]
-        if (operator == '=') == bool(value):
-            return stale
-        return [('id', 'not where', stale)]
+        return [('state', 'in', OPEN_STATES), stale]
 
     @classmethod
     def get_cycle_time(cls, opportunities, name):
@@ -360,10 +365,9 @@ class Opportunity(metaclass=PoolMeta):
         Date = pool.get('ir.date')
         if date is None:
             date = Date.today()
-        with Transaction().set_context(_check_access=False):
-            opportunities = cls.search([
-                    ('stale', '=', True),
-                    ], order=[('id', 'ASC')])
+        with without_check_access():
+            opportunities = cls.search(
+                cls._stale_domain(date), order=[('id', 'ASC')])
         return notify_stale(opportunities, date)
 
 

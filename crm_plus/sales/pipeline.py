@@ -6,12 +6,14 @@ here too, with the daily cron that sends those notices.
 import json
 from collections import defaultdict
 
+from trytond import backend
 from trytond.i18n import gettext
 from trytond.model import (
     DeactivableMixin, Index, ModelSQL, ModelView, Unique, fields,
     sequence_ordered)
 from trytond.pool import Pool, PoolMeta
 from trytond.pyson import Eval
+from trytond.tools import grouped_slice
 from trytond.transaction import Transaction, without_check_access
 
 
@@ -165,9 +167,12 @@ class StaleNotice(ModelSQL, ModelView):
     opportunity = fields.Many2One(
         'sale.opportunity', "Opportunity", required=True,
         ondelete='CASCADE')
-    stage = fields.Many2One(
-        'crm.pipeline.stage', "Stage", required=True, ondelete='CASCADE')
-    stage_date = fields.Timestamp("Stage Date", required=True)
+    entry = fields.Many2One(
+        'crm.opportunity.stage_history', "Stage Entry", required=True,
+        ondelete='CASCADE',
+        help="The stage change that started the period the notice is for.")
+    stage = fields.Function(
+        fields.Many2One('crm.pipeline.stage', "Stage"), 'get_stage')
     level = fields.Selection([
             ('owner', "Owner"),
             ('manager', "Manager"),
@@ -184,9 +189,12 @@ class StaleNotice(ModelSQL, ModelView):
         t = cls.__table__()
         cls._sql_constraints += [
             ('entry_level_unique',
-                Unique(t, t.opportunity, t.stage_date, t.level),
+                Unique(t, t.entry, t.level),
                 'crm_plus.msg_sales_stale_notice_unique'),
             ]
+
+    def get_stage(self, name):
+        return self.entry.to_stage.id if self.entry.to_stage else None
 
 
 class StaleNoticeUser(ModelSQL):
@@ -237,20 +245,26 @@ def notify_stale(opportunities, date):
     Notice = pool.get('crm.opportunity.stale_notice')
     Notification = pool.get('res.notification')
     ModelData = pool.get('ir.model.data')
+    History = pool.get('crm.opportunity.stage_history')
     if not opportunities:
         return []
-    sent = set()
-    for sub in range(0, len(opportunities), Transaction().database.IN_MAX):
-        for notice in Notice.search([
-                    ('opportunity', 'in', [
-                            o.id for o in opportunities[
-                                sub:sub + Transaction().database.IN_MAX]]),
-                    ]):
-            sent.add((notice.opportunity.id, notice.stage_date, notice.level))
+    entries, sent = {}, set()
+    for sub in grouped_slice(opportunities, backend.MAX_QUERY_PARAMS):
+        ids = [o.id for o in sub]
+        # The latest entry in the current stage of each opportunity
+        for entry in History.search([
+                    ('opportunity', 'in', ids),
+                    ], order=[('date', 'ASC'), ('id', 'ASC')]):
+            entries[entry.opportunity.id] = entry
+        for notice in Notice.search([('opportunity', 'in', ids)]):
+            sent.add((notice.entry.id, notice.level))
     action_id = ModelData.get_id('crm_plus', 'act_pipeline')
     notices, notifications = [], []
     for opportunity in opportunities:
         stage = opportunity.stage
+        entry = entries.get(opportunity.id)
+        if not entry or entry.to_stage != stage:
+            continue
         days = opportunity.get_days_in_stage(date=date)
         levels = []
         if stage.expected_days and days > stage.expected_days:
@@ -259,8 +273,7 @@ def notify_stale(opportunities, date):
                 and days > stage.escalation_threshold):
             levels.append('manager')
         for level in levels:
-            key = (opportunity.id, opportunity.stage_date, level)
-            if key in sent:
+            if (entry.id, level) in sent:
                 continue
             if level == 'owner':
                 users = owner_users(opportunity.employee)
@@ -285,8 +298,7 @@ def notify_stale(opportunities, date):
                         action=action_id,
                         ))
             notices.append(Notice(
-                    opportunity=opportunity, stage=stage,
-                    stage_date=opportunity.stage_date, level=level,
+                    opportunity=opportunity, entry=entry, level=level,
                     date=date, users=users))
     with without_check_access():
         Notification.save(notifications)
