@@ -11,25 +11,32 @@ from sql.operators import Concat
 
 from trytond.model import ModelSQL, ModelView, fields
 from trytond.pool import Pool, PoolMeta
+from trytond.pyson import Eval
+from trytond.transaction import Transaction
 
 #: multiplier of the source ids, the number of sources a timeline can hold
 SOURCES = 10
+#: the number of latest rows the customer form shows
+FORM_LIMIT = 100
 
 
 class CustomerTimeline(ModelSQL, ModelView):
     __name__ = 'crm.customer.timeline'
     __string__ = "Customer Timeline"
 
-    party = fields.Many2One('party.party', "Customer", readonly=True)
+    party = fields.Many2One(
+        'party.party', "Customer", readonly=True,
+        context={
+            'company': Eval('company', -1),
+            },
+        depends={'company'})
     company = fields.Many2One('company.company', "Company", readonly=True)
     date = fields.DateTime("Date", readonly=True)
     kind = fields.Selection('get_kinds', "Kind", readonly=True)
     record = fields.Reference(
         "Record", selection='get_records', readonly=True)
     description = fields.Char("Description", readonly=True)
-    state = fields.Char("State Code", readonly=True)
-    state_string = fields.Function(
-        fields.Char("State"), 'get_state_string')
+    state = fields.Selection('get_states', "State", readonly=True)
     unresolved = fields.Boolean(
         "Unresolved", readonly=True,
         help="Whether the item still needs an action.")
@@ -41,29 +48,43 @@ class CustomerTimeline(ModelSQL, ModelView):
 
     @classmethod
     def _timeline_sources(cls):
-        """Return the list of (kind, model name, method name) of the sources.
+        """Return the list of (kind, model name, method name, state field)
+        of the sources.
 
         The method takes no argument and returns a query selecting the
-        columns: id, party, company, date, description, state, unresolved.
-        The index of a source in the list is part of the row ids: append
-        new sources, never insert them."""
+        columns: id, party, company, date, description, state, unresolved;
+        the state is a value of the selection field of the model named by
+        state field. The index of a source in the list is part of the row
+        ids: append new sources, never insert them."""
         return [
-            ('interaction', 'crm.interaction', '_timeline_interactions'),
-            ('opportunity', 'sale.opportunity', '_timeline_opportunities'),
-            ('sale', 'sale.sale', '_timeline_sales'),
-            ('follow_up', 'crm.follow_up', '_timeline_follow_ups'),
+            ('interaction', 'crm.interaction', '_timeline_interactions',
+                'type'),
+            ('opportunity', 'sale.opportunity', '_timeline_opportunities',
+                'state'),
+            ('sale', 'sale.sale', '_timeline_sales', 'state'),
+            ('follow_up', 'crm.follow_up', '_timeline_follow_ups', 'state'),
             ]
 
     @classmethod
     def get_kinds(cls):
         get_name = Pool().get('ir.model').get_name
-        return [(k, get_name(m)) for k, m, _ in cls._timeline_sources()]
+        return [(k, get_name(m)) for k, m, _, _ in cls._timeline_sources()]
 
     @classmethod
     def get_records(cls):
         get_name = Pool().get('ir.model').get_name
         return [(None, '')] + [
-            (m, get_name(m)) for _, m, _ in cls._timeline_sources()]
+            (m, get_name(m)) for _, m, _, _ in cls._timeline_sources()]
+
+    @classmethod
+    def get_states(cls):
+        "The selections of the state fields of the sources, merged"
+        pool = Pool()
+        states = {None: ''}
+        for _, model, _, field in cls._timeline_sources():
+            Model = pool.get(model)
+            states.update(Model.fields_get([field])[field]['selection'])
+        return list(states.items())
 
     @classmethod
     def _timestamp(cls, column):
@@ -121,7 +142,7 @@ class CustomerTimeline(ModelSQL, ModelView):
     def table_query(cls):
         record_type = cls.record.sql_type().base
         queries = []
-        for index, (kind, model, method) in enumerate(
+        for index, (kind, model, method, _) in enumerate(
                 cls._timeline_sources(), 1):
             assert index < SOURCES
             source = getattr(cls, method)()
@@ -139,31 +160,38 @@ class CustomerTimeline(ModelSQL, ModelView):
             queries.append(query)
         return Union(*queries, all_=True)
 
-    @classmethod
-    def get_state_string(cls, rows, name):
-        pool = Pool()
-        selections = {}
-        result = {}
-        for row in rows:
-            model = row.record.__name__ if row.record else None
-            if model not in selections:
-                Model = pool.get(model) if model else None
-                field = 'type' if model == 'crm.interaction' else 'state'
-                selection = {}
-                if Model and field in Model._fields:
-                    selection = dict(
-                        Model.fields_get([field])[field]['selection'])
-                selections[model] = selection
-            result[row.id] = selections[model].get(row.state, row.state)
-        return result
-
 
 class Party(metaclass=PoolMeta):
     __name__ = 'party.party'
-    crm_timeline = fields.One2Many(
-        'crm.customer.timeline', 'party', "Timeline", readonly=True,
-        order=[('date', 'DESC'), ('id', 'DESC')])
-    crm_unresolved = fields.One2Many(
-        'crm.customer.timeline', 'party', "Unresolved Items", readonly=True,
-        filter=[('unresolved', '=', True)],
-        order=[('date', 'DESC'), ('id', 'DESC')])
+    crm_timeline = fields.Function(fields.One2Many(
+            'crm.customer.timeline', 'party', "Timeline", readonly=True,
+            help="The latest items of the customer, the full timeline is "
+            "in the relate menu."),
+        'get_crm_timeline')
+    crm_unresolved = fields.Function(fields.One2Many(
+            'crm.customer.timeline', 'party', "Unresolved Items",
+            readonly=True,
+            help="The items of the customer which still need an action."),
+        'get_crm_timeline')
+
+    @classmethod
+    def get_crm_timeline(cls, parties, names):
+        pool = Pool()
+        Timeline = pool.get('crm.customer.timeline')
+        ModelAccess = pool.get('ir.model.access')
+        result = {n: {p.id: [] for p in parties} for n in names}
+        # function fields are computed without access check but the rows
+        # must obey the record rules of the timeline
+        with Transaction().set_context(_check_access=True):
+            if not ModelAccess.check(
+                    Timeline.__name__, 'read', raise_exception=False):
+                return result
+            for name in names:
+                domain, limit = [], FORM_LIMIT
+                if name == 'crm_unresolved':
+                    domain, limit = [('unresolved', '=', True)], None
+                for party in parties:
+                    result[name][party.id] = list(map(int, Timeline.search(
+                                [('party', '=', party.id)] + domain,
+                                limit=limit)))
+        return result
