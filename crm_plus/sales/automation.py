@@ -298,6 +298,15 @@ class Action(sequence_ordered(), ModelSQL, ModelView):
                         'crm_plus.msg_sales_automation_cannot_convert',
                         opportunity=opportunity.rec_name,
                         state=states[opportunity.state]))
+            # Fail before converting: a failed action must not convert
+            if not opportunity.lines:
+                raise AutomationError(gettext(
+                        'crm_plus.msg_sales_automation_no_lines',
+                        opportunity=opportunity.rec_name))
+            if not opportunity.create_sale().invoice_address:
+                raise AutomationError(gettext(
+                        'sale.msg_sale_invoice_address_required_for_quotation',
+                        sale=opportunity.rec_name))
             Opportunity.convert([opportunity])
             opportunity = Opportunity(opportunity.id)
             sale = self._quotation(opportunity)

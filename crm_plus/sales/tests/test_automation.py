@@ -336,6 +336,25 @@ class AutomationTestCase(unittest.TestCase):
             self.assertEqual(self.smtp.messages, [])
 
     @with_transaction()
+    def test_failed_quotation_converts_nothing(self):
+        "A quotation that cannot be made leaves the opportunity as it was"
+        pool = Pool()
+        OpportunityLine = pool.get('sale.opportunity.line')
+        company = create_company()
+        with set_company(company):
+            opportunity = self.setup_opportunity(company)
+            OpportunityLine.delete(list(opportunity.lines))
+            self.move(opportunity, 'stage_proposal')
+            records = self.records(opportunity)
+            logs = {l.action.type: l.state for l in records['logs']}
+            self.assertEqual(logs, {
+                    'quotation': 'error', 'email': 'pending',
+                    'follow_up': 'pending'})
+            self.assertEqual(records['sales'], [])
+            self.assertEqual(opportunity.state, 'lead')
+            self.assertEqual(self.smtp.messages, [])
+
+    @with_transaction()
     def test_invalid_condition(self):
         "A condition must be a domain on opportunities"
         pool = Pool()
