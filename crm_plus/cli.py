@@ -189,6 +189,29 @@ def cmd_serve(args):
         else shutil.which(command[0]), command)
 
 
+def cmd_import(args):
+    """Import a CSV file of customers or contacts through the importer
+
+    The database is the instance's (``--home``) unless ``--database`` names
+    another one of the same server.
+    """
+    home = _home(args)
+    if config_file(home).exists():
+        _trytond_config(home)
+    from trytond.exceptions import UserError
+    from trytond.modules.crm_plus.customer.importer import Importer
+    try:
+        importer = Importer(args.database, args.kind, user=args.user,
+            batch_size=args.batch_size)
+        summary = importer.run(Path(args.file), report=args.report)
+    except UserError as error:
+        sys.exit("crm-plus: %s" % error.message)
+    print(summary, flush=True)
+    if summary.rejected and args.report:
+        print("crm-plus: rejected rows written to %s" % args.report)
+    return 0
+
+
 def cmd_test(args):
     from .testing import run_tests
     return run_tests(args.paths, verbosity=args.verbosity)
@@ -214,6 +237,21 @@ def main(argv=None):
     serve = sub.add_parser('serve', help="run the server and web client")
     serve.add_argument('--listen', help="host:port, overrides trytond.conf")
     serve.set_defaults(func=cmd_serve)
+
+    import_ = sub.add_parser('import',
+        help="import a CSV file (customers, contacts)")
+    import_.add_argument('kind', help="what the file holds: customers, "
+        "contacts")
+    import_.add_argument('file', help="the CSV file (UTF-8 or GB18030)")
+    import_.add_argument('--batch-size', type=int, default=1000,
+        help="rows saved per transaction (default 1000)")
+    import_.add_argument('--report',
+        help="CSV file receiving the rejected rows with their reason")
+    import_.add_argument('--database', default=DATABASE,
+        help="database name (default %s)" % DATABASE)
+    import_.add_argument('--user', default=ADMIN_LOGIN,
+        help="login of the user importing (default %s)" % ADMIN_LOGIN)
+    import_.set_defaults(func=cmd_import)
 
     test = sub.add_parser('test', help="run the test suite")
     test.add_argument('paths', nargs='*',

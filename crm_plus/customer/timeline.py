@@ -163,14 +163,13 @@ class CustomerTimeline(ModelSQL, ModelView):
 
 class Party(metaclass=PoolMeta):
     __name__ = 'party.party'
-    crm_timeline = fields.Function(fields.One2Many(
-            'crm.customer.timeline', 'party', "Timeline", readonly=True,
+    crm_timeline = fields.Function(fields.Many2Many(
+            'crm.customer.timeline', None, None, "Timeline",
             help="The latest items of the customer, the full timeline is "
             "in the relate menu."),
         'get_crm_timeline')
-    crm_unresolved = fields.Function(fields.One2Many(
-            'crm.customer.timeline', 'party', "Unresolved Items",
-            readonly=True,
+    crm_unresolved = fields.Function(fields.Many2Many(
+            'crm.customer.timeline', None, None, "Unresolved Items",
             help="The items of the customer which still need an action."),
         'get_crm_timeline')
 

@@ -164,7 +164,8 @@ class Forecast(ModelSQL, ModelView):
     @classmethod
     def _where_key(cls, key, shift=0):
         from_key, to_key = cls._key_range()
-        where = Literal(True)
+        # Not a boolean literal: PostgreSQL cannot type a bare parameter
+        where = key != Null
         if from_key is not None:
             where &= key >= from_key - shift
         if to_key is not None:
@@ -258,7 +259,7 @@ class Forecast(ModelSQL, ModelView):
         if context.get('employee'):
             where &= target.employee == context['employee']
             if allowed is not None and context['employee'] not in allowed:
-                where &= Literal(False)
+                where &= target.id == Null
         elif allowed is not None:
             where &= target.employee.in_(list(allowed) or [-1])
         elif context.get('team'):

@@ -1,0 +1,67 @@
+"""Customer settings of the CRM configuration and their record rules."""
+from trytond.model import fields
+from trytond.pool import Pool, PoolMeta
+from trytond.transaction import without_check_access
+
+
+class Configuration(metaclass=PoolMeta):
+    __name__ = 'crm.configuration'
+    crm_inactivity_days = fields.Integer(
+        "Inactivity Days",
+        domain=['OR',
+            ('crm_inactivity_days', '=', None),
+            ('crm_inactivity_days', '>', 0),
+            ],
+        help="Active customers without activity for more days are "
+        "flagged at risk.\nLeave empty to never flag them.")
+    crm_team_sharing = fields.Boolean(
+        "Team Sharing",
+        help="Sales representatives see the customers of their teams.")
+
+    @classmethod
+    def default_crm_inactivity_days(cls):
+        return 180
+
+    @classmethod
+    def default_crm_team_sharing(cls):
+        return False
+
+    @classmethod
+    def on_modification(cls, mode, records, field_names=None):
+        super().on_modification(mode, records, field_names=field_names)
+        Pool().get('ir.rule')._domain_get_cache.clear()
+
+
+class Rule(metaclass=PoolMeta):
+    __name__ = 'ir.rule'
+
+    @classmethod
+    def _crm_team_sharing(cls):
+        Configuration = Pool().get('crm.configuration')
+        with without_check_access():
+            return bool(Configuration(1).crm_team_sharing)
+
+    @classmethod
+    def _crm_sensitive_access(cls):
+        "Whether the user may read sensitive personal data of customers"
+        pool = Pool()
+        ModelData = pool.get('ir.model.data')
+        User = pool.get('res.user')
+        groups = {
+            ModelData.get_id('crm_plus', 'group_crm_admin'),
+            ModelData.get_id('crm_plus', 'group_sales_manager'),
+            }
+        return bool(groups & set(User.get_groups()))
+
+    @classmethod
+    def _get_context(cls, model_name):
+        context = super()._get_context(model_name)
+        context['crm_team_sharing'] = cls._crm_team_sharing()
+        # The groups are already part of the cache key
+        context['crm_sensitive_access'] = cls._crm_sensitive_access()
+        return context
+
+    @classmethod
+    def _get_cache_key(cls, model_names):
+        key = super()._get_cache_key(model_names)
+        return (*key, cls._crm_team_sharing())

@@ -1,0 +1,146 @@
+"""Phone numbers parsed with a default region and one primary phone and
+email per party."""
+from itertools import chain
+
+import phonenumbers
+import pycountry
+from phonenumbers import NumberParseException, PhoneNumberFormat
+
+from trytond import backend
+from trytond.model import fields
+from trytond.pool import Pool, PoolMeta
+from trytond.pyson import Eval
+from trytond.tools import grouped_slice
+from trytond.transaction import Transaction
+
+PHONE_TYPES = {'phone', 'mobile'}
+# Ids per search with an 'in' clause
+MAX_IN = backend.MAX_QUERY_PARAMS
+
+
+def default_phone_region():
+    "Return the region of the CRM configuration for numbers without prefix"
+    Configuration = Pool().get('crm.configuration')
+    return Configuration(1).contact_phone_region
+
+
+def parse_phone(value, regions):
+    """Return the valid phonenumber parsed from value with the first region
+    of regions that fits, or None."""
+    for region in chain(regions, [default_phone_region(), None]):
+        try:
+            # The region is ignored if value has an international prefix
+            number = phonenumbers.parse(value, region)
+        except NumberParseException:
+            continue
+        if phonenumbers.is_valid_number(number):
+            return number
+    return None
+
+
+def format_phone(number, format_=PhoneNumberFormat.INTERNATIONAL):
+    return phonenumbers.format_number(number, format_)
+
+
+class Configuration(metaclass=PoolMeta):
+    __name__ = 'crm.configuration'
+    contact_phone_region = fields.Selection(
+        'get_phone_regions', "Default Phone Region",
+        help="The region of phone numbers entered without international "
+        "prefix when the party has no address country.")
+
+    @classmethod
+    def default_contact_phone_region(cls):
+        return 'CN'
+
+    @classmethod
+    def get_phone_regions(cls):
+        regions = [(None, '')]
+        for code in sorted(phonenumbers.SUPPORTED_REGIONS):
+            country = pycountry.countries.get(alpha_2=code)
+            regions.append((code, country.name if country else code))
+        return regions
+
+
+class ContactMechanism(metaclass=PoolMeta):
+    __name__ = 'party.contact_mechanism'
+    crm_primary = fields.Boolean(
+        "Primary",
+        states={
+            'invisible': ~Eval('type').in_(['phone', 'mobile', 'email']),
+            },
+        help="Check to use it as the party's main phone or email.")
+
+    @classmethod
+    def default_crm_primary(cls):
+        return False
+
+    @fields.depends(methods=['_phone_country_codes'])
+    def _parse_phonenumber(self, value):
+        return parse_phone(value, self._phone_country_codes())
+
+    @property
+    def crm_primary_group(self):
+        "The group of types among which only one mechanism is primary"
+        return 'phone' if self.type in PHONE_TYPES else self.type
+
+    @classmethod
+    def on_modification(cls, mode, mechanisms, field_names=None):
+        super().on_modification(mode, mechanisms, field_names=field_names)
+        if mode in {'create', 'write'} and (
+                field_names is None or {'crm_primary', 'type'} & field_names):
+            primaries = [m for m in mechanisms if m.crm_primary]
+            keys = {(m.party.id, m.crm_primary_group) for m in primaries}
+            ids = {m.id for m in primaries}
+            others = []
+            for party_ids in grouped_slice(
+                    list({p for p, _ in keys}), MAX_IN):
+                others.extend(
+                    o for o in cls.search([
+                            ('party', 'in', list(party_ids)),
+                            ('crm_primary', '=', True),
+                            ])
+                    if o.id not in ids
+                    and (o.party.id, o.crm_primary_group) in keys)
+            if others:
+                cls.write(others, {'crm_primary': False})
+
+
+class Party(metaclass=PoolMeta):
+    __name__ = 'party.party'
+    crm_primary_phone = fields.Function(
+        fields.Char("Primary Phone",
+            help="The primary phone or mobile, else the first one."),
+        'get_crm_primary_contacts')
+    crm_primary_email = fields.Function(
+        fields.Char("Primary Email",
+            help="The primary email, else the first one."),
+        'get_crm_primary_contacts')
+
+    @classmethod
+    def get_crm_primary_contacts(cls, parties, names):
+        pool = Pool()
+        ContactMechanism = pool.get('party.contact_mechanism')
+        types = {
+            'crm_primary_phone': PHONE_TYPES,
+            'crm_primary_email': {'email'},
+            }
+        result = {name: {p.id: None for p in parties} for name in names}
+        wanted = set().union(*(types[n] for n in names))
+        with Transaction().set_context(active_test=True):
+            for sub_parties in grouped_slice(parties, MAX_IN):
+                mechanisms = ContactMechanism.search([
+                        ('party', 'in', [p.id for p in sub_parties]),
+                        ('type', 'in', list(wanted)),
+                        ], order=[
+                        ('crm_primary', 'DESC'),
+                        ('sequence', 'ASC NULLS FIRST'),
+                        ('id', 'ASC'),
+                        ])
+                for mechanism in mechanisms:
+                    for name in names:
+                        values = result[name]
+                        if (mechanism.type in types[name]
+                                and values[mechanism.party.id] is None):
+                            values[mechanism.party.id] = mechanism.value
+        return result

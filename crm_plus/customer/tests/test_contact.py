@@ -1,0 +1,134 @@
+from trytond.model.exceptions import ValidationError
+from trytond.pool import Pool
+from trytond.tests.test_tryton import (
+    TestCase, activate_module, drop_db, with_transaction)
+from trytond.transaction import Transaction
+
+
+class ContactTestCase(TestCase):
+    "Test the contacts of enterprises"
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        drop_db()
+        activate_module('crm_plus')
+
+    @classmethod
+    def tearDownClass(cls):
+        super().tearDownClass()
+        drop_db()
+
+    def create_contact(self, **values):
+        pool = Pool()
+        Party = pool.get('party.party')
+        Contact = pool.get('crm.contact')
+        enterprise, person = Party.create([
+                {'name': "Enterprise"}, {'name': "Person"}])
+        contact, = Contact.create([{
+                    'enterprise': enterprise.id,
+                    'person': person.id,
+                    **values,
+                    }])
+        return contact
+
+    @with_transaction()
+    def test_contact_visible_with_enterprise(self):
+        "A contact is visible only when its enterprise is"
+        pool = Pool()
+        Party = pool.get('party.party')
+        Contact = pool.get('crm.contact')
+        RuleGroup = pool.get('ir.rule.group')
+        User = pool.get('res.user')
+        Group = pool.get('res.group')
+        ModelData = pool.get('ir.model.data')
+
+        visible = self.create_contact()
+        hidden_enterprise, = Party.create([{'name': "Hidden"}])
+        hidden, = Contact.create([{
+                    'enterprise': hidden_enterprise.id,
+                    'person': visible.person.id,
+                    }])
+        rep_group = Group(ModelData.get_id('crm_plus', 'group_sales_rep'))
+        user, = User.create([{
+                    'login': 'rep', 'name': "Rep",
+                    'groups': [('add', [rep_group.id])]}])
+        RuleGroup.create([{
+                    'name': "Not hidden",
+                    'model': 'party.party',
+                    'global_p': True,
+                    'rules': [('create', [{
+                                    'domain': '[["name", "!=", "Hidden"]]',
+                                    }])],
+                    }])
+
+        with Transaction().set_user(user.id), \
+                Transaction().set_context(_check_access=True):
+            self.assertEqual(Contact.search([]), [visible])
+            contact, = Contact.create([{
+                        'enterprise': visible.enterprise.id,
+                        'person_name': "New Person",
+                        }])
+            self.assertEqual(contact.person.name, "New Person")
+        self.assertIn(hidden, Contact.search([]))
+
+    @with_transaction()
+    def test_phone_region_from_configuration(self):
+        "Numbers without prefix use the configured region"
+        pool = Pool()
+        Configuration = pool.get('crm.configuration')
+        contact = self.create_contact(phone='13912345678')
+        self.assertEqual(contact.phone, '+86 139 1234 5678')
+        self.assertEqual(contact.phone_compact, '+8613912345678')
+
+        Configuration.write([Configuration(1)], {
+                'contact_phone_region': 'FR'})
+        with self.assertRaises(ValidationError):
+            self.create_contact(phone='13912345678')
+        contact = self.create_contact(phone='01 42 68 53 00')
+        self.assertEqual(contact.phone, '+33 1 42 68 53 00')
+
+    @with_transaction()
+    def test_replace_party(self):
+        "Replacing a party moves its contacts"
+        pool = Pool()
+        Party = pool.get('party.party')
+        Contact = pool.get('crm.contact')
+        Replace = pool.get('party.replace', type='wizard')
+        contact = self.create_contact()
+        duplicate, = Party.create([{'name': "Person"}])
+
+        session_id, _, _ = Replace.create()
+        replace = Replace(session_id)
+        replace.ask.source = contact.person
+        replace.ask.destination = duplicate
+        replace.transition_replace()
+        Transaction().cache.clear()
+
+        contact = Contact(contact.id)
+        self.assertEqual(contact.person, duplicate)
+
+    @with_transaction()
+    def test_erase_person(self):
+        "Erasing a person erases the data of its contacts"
+        pool = Pool()
+        Party = pool.get('party.party')
+        Contact = pool.get('crm.contact')
+        Erase = pool.get('party.erase', type='wizard')
+        contact = self.create_contact(
+            phone='13912345678', email='person@example.com',
+            position="Buyer", notes="Likes tea")
+        Party.write([contact.person], {'active': False})
+
+        session_id, _, _ = Erase.create()
+        erase = Erase(session_id)
+        erase.ask.party = contact.person
+        erase.transition_erase()
+        Transaction().cache.clear()
+
+        with Transaction().set_context(active_test=False):
+            contact = Contact(contact.id)
+            self.assertEqual(
+                (contact.phone, contact.email, contact.position,
+                    contact.notes, contact.active),
+                (None, None, None, None, False))
