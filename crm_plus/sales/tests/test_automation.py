@@ -321,7 +321,10 @@ class AutomationTestCase(unittest.TestCase):
                                         }])],
                         }])
             small = self.setup_opportunity(company)
-            big = self.setup_opportunity(company, amount=Decimal('50000'))
+            # The same customer and employee names again on purpose
+            with Transaction().set_context(_skip_warnings=True):
+                big = self.setup_opportunity(
+                    company, amount=Decimal('50000'))
             self.move(small, 'stage_negotiation')
             self.move(big, 'stage_negotiation')
 
