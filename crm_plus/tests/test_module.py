@@ -2,6 +2,7 @@ import os
 import tempfile
 
 import polib
+from lxml import etree
 
 from trytond.modules.company.tests import (
     CompanyTestMixin, create_company, create_employee, set_company)
@@ -118,6 +119,25 @@ class CrmPlusTestCase(
             f'{e.msgctxt} {e.msgid!r}' for e in source
             if e.msgid and (e.msgctxt, e.msgid) not in translated)
         self.assertFalse(missing, 'untranslated:\n' + '\n'.join(missing))
+
+
+    @with_transaction()
+    def test_tree_view_datetime_widget(self):
+        "Tree views show datetimes with a date or time widget (sao needs it)"
+        pool = Pool()
+        View = pool.get('ir.ui.view')
+        for view in View.search([
+                    ('type', '=', 'tree'),
+                    ('inherit', '=', None),
+                    ]):
+            Model = pool.get(view.model)
+            result = Model.fields_view_get(view_id=view.id, view_type='tree')
+            for field in etree.fromstring(result['arch']).iter('field'):
+                name = field.get('name')
+                type_ = result['fields'][name]['type']
+                with self.subTest(view=view.rec_name, field=name):
+                    if type_ in {'datetime', 'timestamp'}:
+                        self.assertIn(field.get('widget'), {'date', 'time'})
 
 
 del ModuleTestCase
