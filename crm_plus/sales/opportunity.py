@@ -448,7 +448,7 @@ class StageReport(ModelSQL, ModelView):
             stage.sequence.as_('sequence'),
             stage.kind.as_('kind'),
             opportunity.company.as_('company'),
-            Count(Literal('*')).as_('number'),
+            Count(opportunity.id).as_('number'),
             Sum(amount).as_('amount'),
             Sum(Cast(amount * stage.probability, numeric)).as_(
                 'weighted_amount'),
