@@ -1,7 +1,8 @@
 import unittest
 
 from trytond.pool import Pool
-from trytond.tests.test_tryton import activate_module, with_transaction
+from trytond.tests.test_tryton import (
+    activate_module, drop_db, with_transaction)
 from trytond.transaction import Transaction
 
 from ..duplicate import DuplicateWarning, normalize_name, normalize_phone
@@ -34,7 +35,13 @@ class DuplicateTestCase(unittest.TestCase):
     "Test the duplicate detection of customers"
 
     @classmethod
+    def tearDownClass(cls):
+        super().tearDownClass()
+        drop_db()
+
+    @classmethod
     def setUpClass(cls):
+        drop_db()
         activate_module('crm_plus')
 
     def create(self, values):

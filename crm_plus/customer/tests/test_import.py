@@ -7,7 +7,7 @@ import uuid
 from trytond.modules.company.tests import create_company, create_employee
 from trytond.pool import Pool
 from trytond.tests.test_tryton import (
-    DB_NAME, USER, activate_module, with_transaction)
+    DB_NAME, USER, activate_module, drop_db, with_transaction)
 from trytond.transaction import Transaction
 
 from ..importer import Importer
@@ -21,7 +21,13 @@ class ImportTestCase(unittest.TestCase):
     "Test the bulk import of customers"
 
     @classmethod
+    def tearDownClass(cls):
+        super().tearDownClass()
+        drop_db()
+
+    @classmethod
     def setUpClass(cls):
+        drop_db()
         activate_module('crm_plus')
         cls.tag = uuid.uuid4().hex[:6]
         with Transaction().start(DB_NAME, USER) as transaction:
@@ -244,7 +250,13 @@ class CsvImportTestCase(unittest.TestCase):
     "Tryton's CSV import keeps working for customers"
 
     @classmethod
+    def tearDownClass(cls):
+        super().tearDownClass()
+        drop_db()
+
+    @classmethod
     def setUpClass(cls):
+        drop_db()
         activate_module('crm_plus')
 
     @with_transaction()

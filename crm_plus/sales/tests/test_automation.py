@@ -16,7 +16,8 @@ from trytond.modules.company.tests import (
     create_company, create_employee, set_company)
 from trytond.modules.crm_plus.tests.smtp import SMTPServer
 from trytond.pool import Pool
-from trytond.tests.test_tryton import activate_module, with_transaction
+from trytond.tests.test_tryton import (
+    activate_module, drop_db, with_transaction)
 from trytond.transaction import Transaction
 
 CUSTOMER = "上海明远科技有限公司"
@@ -41,6 +42,7 @@ class AutomationTestCase(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
+        drop_db()
         activate_module('crm_plus')
         cls.smtp = SMTPServer().start()
         cls._smtp_config = cls.smtp.configure()
@@ -51,6 +53,7 @@ class AutomationTestCase(unittest.TestCase):
         cls._smtp_config.__exit__(None, None, None)
         cls.smtp.stop()
         super().tearDownClass()
+        drop_db()
 
     def setUp(self):
         super().setUp()

@@ -5,15 +5,22 @@ from unittest.mock import patch
 from trytond.modules.company.tests import (
     create_company, create_employee, set_company)
 from trytond.pool import Pool
-from trytond.tests.test_tryton import activate_module, with_transaction
+from trytond.tests.test_tryton import (
+    activate_module, drop_db, with_transaction)
 
 
 class PipelineTestCase(unittest.TestCase):
     "Test pipeline stages of opportunities"
 
     @classmethod
+    def tearDownClass(cls):
+        super().tearDownClass()
+        drop_db()
+
+    @classmethod
     def setUpClass(cls):
         super().setUpClass()
+        drop_db()
         activate_module('crm_plus')
 
     def _opportunity(self, company, **values):
