@@ -314,7 +314,6 @@ class AutomationTestCase(unittest.TestCase):
         company = create_company()
         with set_company(company):
             opportunity = self.setup_opportunity(company)
-            Transaction().commit()
 
             # The follow-up runs after the e-mail in the same task
             execute_follow_up = Action._execute_follow_up
@@ -327,6 +326,7 @@ class AutomationTestCase(unittest.TestCase):
                 return execute_follow_up(action, log)
 
             self.move_without_tasks(opportunity, 'stage_proposal')
+            Transaction().commit()
             task_id, = Transaction().tasks
             Transaction().tasks.clear()
             with unittest.mock.patch.object(
@@ -343,6 +343,8 @@ class AutomationTestCase(unittest.TestCase):
 
                 # The retry of the worker sends it once
                 self.run_task(task_id)
+            # A new snapshot to see the task's commit on PostgreSQL
+            Transaction().commit()
             self.assertEqual(len(calls), 2)
             message, = self.smtp.messages
             self.assertIn(opportunity.rec_name, message['Subject'])
