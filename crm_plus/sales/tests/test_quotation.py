@@ -95,3 +95,33 @@ class QuotationTestCase(unittest.TestCase):
                 self.assertIn("上海星辰贸易有限公司", text)
                 self.assertIn("工业路由器R200", text)
                 self.assertIn("人民币贰仟肆佰元整", text)
+
+    @with_transaction()
+    def test_company_template(self):
+        "A company's own template replaces the layout, edits apply at once"
+        pool = Pool()
+        Company = pool.get('company.company')
+        Report = pool.get('crm.sale.quotation', type='report')
+        company = create_company(
+            name="杭州云帆科技有限公司", currency=create_currency('CNY'))
+        with set_company(company):
+            sale = self.quote()
+            for title in ["云帆报价", "云帆报价单（新版）", "云帆报价"]:
+                Company.write([company], {
+                        'crm_quotation_template': (
+                            '<html xmlns:py="http://genshi.edgewall.org/">'
+                            '<body><h1>%s</h1>'
+                            '<p py:for="sale in records">'
+                            '${sale.party.rec_name}</p></body></html>'
+                            % title),
+                        })
+                for _ in range(2):
+                    ext, content, _, _ = Report.execute([sale.id], {})
+                    self.assertEqual(ext, 'pdf')
+                    text = pdf_text(content)
+                    if text is None:
+                        self.skipTest("pdftotext is missing")
+                    lines = [l.replace(' ', '') for l in text.splitlines()]
+                    self.assertIn(title, lines)
+                    self.assertIn("上海星辰贸易有限公司", lines)
+                    self.assertNotIn("Quotation", text)
