@@ -9,6 +9,7 @@ retried by a cron job (or the Retry button).
 """
 import datetime
 import json
+import logging
 import mimetypes
 from collections import defaultdict
 from email.message import EmailMessage
@@ -25,10 +26,12 @@ from trytond.model.exceptions import ValidationError
 from trytond.exceptions import UserError
 from trytond.pool import Pool, PoolMeta
 from trytond.pyson import Eval, PYSONDecoder
-from trytond.sendmail import send_message
+from trytond.sendmail import SMTPDataManager, get_smtp_server, send_message
 from trytond.tools import grouped_slice
 from trytond.tools.email_ import format_address, set_from_header
 from trytond.transaction import Transaction, TransactionError
+
+logger = logging.getLogger(__name__)
 
 
 class AutomationError(UserError):
@@ -42,6 +45,96 @@ class ConditionError(ValidationError):
 def render(text, **values):
     "Render a Genshi text template as ir.email.template does"
     return TextTemplate(text).generate(**values).render()
+
+
+class EmailDataManager(SMTPDataManager):
+    """Send the automation e-mails when the transaction commits
+
+    The SMTP connection is opened by ``connect`` when the e-mail is
+    prepared, so that an unreachable server fails the action (recorded on
+    the log and retried later) rather than the commit. The messages go out
+    only after the database commit: a transaction that fails after the
+    e-mail was prepared sends nothing and its retry sends it once.
+    A message that cannot be sent after the commit puts its log back in
+    error (in a new transaction) so that it is retried."""
+
+    def __init__(self, uri=None):
+        super().__init__(uri=uri, strict=True)
+        # (log id, ir.email id, interaction id) of each queued message
+        self.undo = []
+
+    def __eq__(self, other):
+        if type(other) is not type(self):
+            return NotImplemented
+        return self.uri == other.uri
+
+    def connect(self):
+        if self._server is None:
+            self._server = get_smtp_server(self.uri, strict=True)
+
+    def put(self, from_addr, to_addrs, msg, undo):
+        super().put(from_addr, to_addrs, msg)
+        self.undo.append(undo)
+
+    def tpc_vote(self, trans):
+        # Fails the commit if the server went away since connect
+        if not self.queue:
+            return
+        if self._server is not None:
+            try:
+                self._server.noop()
+            except Exception:
+                self._server = None
+        self.connect()
+
+    def tpc_finish(self, trans):
+        failures = []
+        try:
+            for (from_addr, to_addrs, msg), undo in zip(
+                    self.queue, self.undo):
+                try:
+                    self._server = send_message(
+                        msg, from_addr, to_addrs, server=self._server,
+                        strict=True)
+                except Exception as exception:
+                    logger.error(
+                        "fail to send automation e-mail", exc_info=True)
+                    failures.append((undo, exception))
+            if self._server is not None:
+                try:
+                    self._server.quit()
+                except Exception:
+                    pass
+        finally:
+            self._finish()
+        if failures:
+            self._failed(trans, failures)
+
+    def _finish(self):
+        super()._finish()
+        self.undo = []
+
+    @staticmethod
+    def _failed(trans, failures):
+        "Put the logs of the unsent e-mails back in error to retry them"
+        pool = Pool()
+        Log = pool.get('crm.automation.log')
+        Email = pool.get('ir.email')
+        Interaction = pool.get('crm.interaction')
+        try:
+            with trans.new_transaction():
+                for (log_id, email_id, interaction_id), exception in failures:
+                    Interaction.delete(Interaction.browse([interaction_id]))
+                    Email.delete(Email.browse([email_id]))
+                    log = Log(log_id)
+                    log.state = 'error'
+                    log.error = str(exception) or repr(exception)
+                    log.result = None
+                    log.save()
+        except Exception:
+            logger.critical(
+                "fail to record unsent automation e-mails %s",
+                [u for u, _ in failures], exc_info=True)
 
 
 class Rule(DeactivableMixin, sequence_ordered(), ModelSQL, ModelView):
@@ -378,23 +471,27 @@ class Action(sequence_ordered(), ModelSQL, ModelView):
         if values.get('bcc'):
             msg['Bcc'] = values['bcc']
         msg['Subject'] = subject
-        # Sent now rather than at commit so that a failure is recorded on
-        # the log; the log row is locked, the records below are inserts.
-        send_message(msg, strict=True)
+        # Sent when the transaction that logs it commits; connecting now
+        # records an unreachable server as the error of this action
+        datamanager = Transaction().join(EmailDataManager())
+        datamanager.connect()
 
         email = Email.from_message(msg, body=body, resource=opportunity)
         email.save()
         Attachment.save([
                 Attachment(resource=email, name=name, data=data)
                 for name, data in files])
-        Interaction(
+        interaction = Interaction(
             party=opportunity.party,
             type='email',
             date=datetime.datetime.now(),
             subject=subject,
             summary=body,
             origin=opportunity,
-            user=Transaction().user or None).save()
+            user=Transaction().user or None)
+        interaction.save()
+        datamanager.put(
+            None, None, msg, undo=(log.id, email.id, interaction.id))
         return email
 
     @staticmethod

@@ -1,4 +1,7 @@
 import base64
+import copy
+import threading
+from collections import OrderedDict
 from io import BytesIO
 
 from genshi.template import MarkupTemplate
@@ -6,7 +9,8 @@ from genshi.template import MarkupTemplate
 from trytond.model import fields
 from trytond.modules.company.company import CompanyReport
 from trytond.pool import Pool, PoolMeta
-from trytond.report.report import _lazy_import
+from trytond.report.report import TranslateFactory, _lazy_import
+from trytond.transaction import Transaction
 from trytond.tools import slugify
 
 from .amount import amount_to_chinese
@@ -29,6 +33,66 @@ def image_data_url(data):
         if data.startswith(magic):
             return 'data:%s;base64,%s' % (
                 mimetype, base64.b64encode(data).decode('ascii'))
+
+
+_FONT_FACE = b'@font-face'
+_local = threading.local()
+_templates = OrderedDict()
+_templates_lock = threading.Lock()
+
+
+def font_config():
+    """The WeasyPrint font configuration of the thread, kept between renders
+
+    Building it loads fontconfig's configuration; it holds the @font-face
+    rules of the documents, so it is not shared between threads."""
+    config = getattr(_local, 'font_config', None)
+    if config is None:
+        from weasyprint.text.fonts import FontConfiguration
+        config = _local.font_config = FontConfiguration()
+    return config
+
+
+def company_template(text, size=16):
+    "The compiled Genshi template of text, compiled once"
+    with _templates_lock:
+        template = _templates.get(text)
+        if template is not None:
+            _templates.move_to_end(text)
+    if template is None:
+        template = MarkupTemplate(BytesIO(text.encode('utf-8')))
+        with _templates_lock:
+            _templates[text] = template
+            while len(_templates) > size:
+                _templates.popitem(last=False)
+    # The copy has its own filters, the translator is added to them
+    return copy.copy(template)
+
+
+class _TranslateFactory(TranslateFactory):
+    """Look the report translations up in the table of the language
+
+    The translator filter runs on every text of the rendered document;
+    ir.translation.get_report costs a language and a cache lookup on each
+    call, this takes the table of the language once per render."""
+
+    def __init__(self, report_name, translation):
+        super().__init__(report_name, translation)
+        self._tables = {}
+
+    def gettext(self, text):
+        language = Transaction().language
+        table = self._tables.get(language)
+        if table is None:
+            # Fills the cache of the language
+            self.translation.get_report(self.report_name, text)
+            table = self.translation._translation_report_cache.get(
+                (self.report_name, language))
+            if table is None:
+                return self.translation.get_report(self.report_name, text)
+            self._tables[language] = table
+        values = table.get((text, None))
+        return values[0] if values else text
 
 
 class Company(metaclass=PoolMeta):
@@ -61,12 +125,24 @@ class QuotationReport(CompanyReport):
         return context
 
     @classmethod
+    def _callback_loader(cls, report, template):
+        translate = super()._callback_loader(report, template)
+        if translate:
+            fast = _TranslateFactory(
+                translate.report_name, translate.translation)
+            # The translator filter calls the factory given to it
+            for filter_ in template.filters:
+                if getattr(filter_, 'translate', None) is translate:
+                    filter_.translate = fast
+            translate = fast
+        return translate
+
+    @classmethod
     def render(cls, report, report_context):
         company = report_context['company']
         if not company or not company.crm_quotation_template:
             return super().render(report, report_context)
-        template = MarkupTemplate(
-            BytesIO(company.crm_quotation_template.encode('utf-8')))
+        template = company_template(company.crm_quotation_template)
         translate = cls._callback_loader(report, template)
         if translate:
             report_context = report_context.copy()
@@ -85,7 +161,12 @@ class QuotationReport(CompanyReport):
                 string=data,
                 url_fetcher=weasyprint.URLFetcher(
                     allowed_protocols={'http', 'https', 'data'}),
-                ).write_pdf()
+                ).write_pdf(
+                    # @font-face rules would pile up in a shared one
+                    font_config=(
+                        font_config() if _FONT_FACE not in (
+                            data.encode() if isinstance(data, str) else data)
+                        else None))
         return super().convert(report, data, timeout=timeout, retry=retry)
 
     @classmethod

@@ -4,7 +4,8 @@
         ...  # trytond sends to smtp://127.0.0.1:<port>
         message, = smtp.messages   # email.message.EmailMessage
 
-``stop()`` and ``start()`` simulate an outage on the same port.
+``stop()`` and ``start()`` simulate an outage on the same port; ``refuse``
+makes the server reject the messages after accepting the connection.
 """
 import email
 import email.policy
@@ -30,6 +31,8 @@ class _Handler:
         self.server = server
 
     async def handle_DATA(self, smtp, session, envelope):
+        if self.server.refuse:
+            return '554 Transaction failed'
         message = email.message_from_bytes(
             envelope.original_content or envelope.content,
             policy=email.policy.default)
@@ -49,6 +52,8 @@ class SMTPServer:
         self.lock = threading.Lock()
         self.messages = []
         self.envelopes = []
+        # Reject every message at DATA while set
+        self.refuse = False
         self._controller = None
 
     @property

@@ -1,27 +1,34 @@
 """Automation rules on stage entry, with a real SMTP server.
 
 No queue worker is configured in tests, so ``__queue__`` calls only append
-the task id to ``Transaction().tasks`` (trytond.ir.queue_.Queue.push); the
-dispatcher runs them after the commit. Here the tasks run in the test
-transaction with ``Queue(id).run()``, as trytond's own tests do.
+the task id to ``Transaction().tasks`` (trytond.ir.queue_.Queue.push). The
+e-mails go out when the transaction that logs them commits, so ``run_tasks``
+commits the test transaction and runs each task in a transaction of its own
+as trytond.worker.run_task does. The committed records stay in the database
+(dropped with the class): setUp detaches the employee of the administrator
+and the repeated names skip the duplicate warnings.
 """
 import datetime
 import shutil
 import subprocess
 import tempfile
 import unittest
+import unittest.mock
 from decimal import Decimal
 
 from trytond.modules.company.tests import (
     create_company, create_employee, set_company)
+from trytond import backend
 from trytond.modules.crm_plus.tests.smtp import SMTPServer
 from trytond.pool import Pool
 from trytond.tests.test_tryton import (
-    activate_module, drop_db, with_transaction)
-from trytond.transaction import Transaction
+    DB_NAME, activate_module, drop_db, with_transaction)
+from trytond.transaction import Transaction, TransactionError
 
 CUSTOMER = "上海明远科技有限公司"
 EMAIL = 'purchase@mingyuan.example.com'
+# The committed records of the previous tests repeat the names
+CONTEXT = {'_skip_warnings': True}
 
 
 def pdf_text(data):
@@ -59,17 +66,44 @@ class AutomationTestCase(unittest.TestCase):
         super().setUp()
         self.smtp.start()
         self.smtp.clear()
+        # The tests commit: the employee of the previous test belongs to
+        # another company
+        with Transaction().start(DB_NAME, 1):
+            User = Pool().get('res.user')
+            admin = User(1)
+            User.write([admin], {
+                    'employee': None,
+                    'employees': [('remove', [e.id for e in admin.employees])],
+                    })
 
     def run_tasks(self):
-        "Run the queued tasks as the dispatcher would after the commit"
-        Queue = Pool().get('ir.queue')
+        """Commit, then run the queued tasks each in its own transaction
+        and commit it, as the dispatcher and the worker do"""
         transaction = Transaction()
+        transaction.commit()
         ran = []
         while transaction.tasks:
-            task = Queue(transaction.tasks.pop(0))
-            task.run()
-            ran.append(task)
+            task_id = transaction.tasks.pop(0)
+            self.run_task(task_id)
+            ran.append(task_id)
         return ran
+
+    def run_task(self, task_id):
+        "Run the task in a new transaction as trytond.worker.run_task does"
+        Queue = Pool().get('ir.queue')
+        tasks = Transaction().tasks
+        queued = len(tasks)
+        extras = {}
+        while True:
+            with Transaction().new_transaction(**extras) as transaction:
+                try:
+                    Queue(task_id).run()
+                except TransactionError as e:
+                    transaction.rollback()
+                    del tasks[queued:]
+                    e.fix(extras)
+                    continue
+            break
 
     def setup_opportunity(self, company, amount=Decimal('1200')):
         pool = Pool()
@@ -132,9 +166,12 @@ class AutomationTestCase(unittest.TestCase):
         Stage = Pool().get('crm.pipeline.stage')
         return Stage(ModelData.get_id('crm_plus', xml_id))
 
-    def move(self, opportunity, xml_id):
+    def move_without_tasks(self, opportunity, xml_id):
         Opportunity = Pool().get('sale.opportunity')
         Opportunity.write([opportunity], {'stage': self.stage(xml_id).id})
+
+    def move(self, opportunity, xml_id):
+        self.move_without_tasks(opportunity, xml_id)
         return self.run_tasks()
 
     def records(self, opportunity):
@@ -154,13 +191,12 @@ class AutomationTestCase(unittest.TestCase):
             'logs': Log.search([('opportunity', '=', opportunity.id)]),
             }
 
-    @with_transaction()
+    @with_transaction(context=CONTEXT)
     def test_proposal_quotes_emails_and_follows_up(self):
         "Entering the proposal stage quotes, e-mails once and follows up"
         pool = Pool()
         Date = pool.get('ir.date')
         Opportunity = pool.get('sale.opportunity')
-        Queue = pool.get('ir.queue')
         company = create_company()
         with set_company(company):
             opportunity = self.setup_opportunity(company)
@@ -205,8 +241,8 @@ class AutomationTestCase(unittest.TestCase):
                             if l.action.type == 'email'))})
 
             # Running the task again (a retry) or saving again does nothing
-            for task in tasks:
-                Queue(task.id).run()
+            for task_id in tasks:
+                self.run_task(task_id)
             Opportunity.write([opportunity], {'comment': "客户已收到"})
             self.assertEqual(self.run_tasks(), [])
             self.assertEqual(len(self.smtp.messages), 1)
@@ -226,7 +262,7 @@ class AutomationTestCase(unittest.TestCase):
             self.assertEqual(
                 len({l.stage_entry for l in records['logs']}), 2)
 
-    @with_transaction()
+    @with_transaction(context=CONTEXT)
     def test_smtp_down_then_retry(self):
         "An SMTP failure leaves the log in error until a retry succeeds"
         pool = Pool()
@@ -270,7 +306,90 @@ class AutomationTestCase(unittest.TestCase):
             Log.retry([logs['email']])
             self.assertEqual(self.run_tasks(), [])
 
-    @with_transaction()
+    @with_transaction(context=CONTEXT)
+    def test_failure_after_send_rolls_back_the_email(self):
+        "A transaction failing after the e-mail is prepared sends nothing"
+        pool = Pool()
+        Action = pool.get('crm.automation.action')
+        company = create_company()
+        with set_company(company):
+            opportunity = self.setup_opportunity(company)
+
+            # The follow-up runs after the e-mail in the same task
+            execute_follow_up = Action._execute_follow_up
+            calls = []
+
+            def fail_once(action, log):
+                calls.append(log)
+                if len(calls) == 1:
+                    raise backend.DatabaseOperationalError("simulated")
+                return execute_follow_up(action, log)
+
+            self.move_without_tasks(opportunity, 'stage_proposal')
+            Transaction().commit()
+            task_id, = Transaction().tasks
+            Transaction().tasks.clear()
+            with unittest.mock.patch.object(
+                    Action, '_execute_follow_up', fail_once):
+                with self.assertRaises(backend.DatabaseOperationalError):
+                    self.run_task(task_id)
+                self.assertEqual(len(calls), 1)
+                self.assertEqual(self.smtp.messages, [])
+                records = self.records(opportunity)
+                self.assertEqual(
+                    {l.state for l in records['logs']}, {'pending'})
+                self.assertEqual(records['interactions'], [])
+                self.assertEqual(records['sales'], [])
+
+                # The retry of the worker sends it once
+                self.run_task(task_id)
+            # A new snapshot to see the task's commit on PostgreSQL
+            Transaction().commit()
+            self.assertEqual(len(calls), 2)
+            message, = self.smtp.messages
+            self.assertIn(opportunity.rec_name, message['Subject'])
+            records = self.records(opportunity)
+            self.assertEqual(
+                {l.state for l in records['logs']}, {'done'})
+            self.assertEqual(len(records['interactions']), 1)
+            self.assertEqual(len(records['follow_ups']), 1)
+
+            self.run_task(task_id)
+            self.assertEqual(len(self.smtp.messages), 1)
+
+    @with_transaction(context=CONTEXT)
+    def test_send_failure_at_commit_retries(self):
+        "An e-mail the server refuses after the commit is retried"
+        pool = Pool()
+        Log = pool.get('crm.automation.log')
+        company = create_company()
+        with set_company(company):
+            opportunity = self.setup_opportunity(company)
+            self.smtp.refuse = True
+            try:
+                with self.assertLogs(
+                        'trytond.modules.crm_plus.sales.automation',
+                        'ERROR'):
+                    self.move(opportunity, 'stage_proposal')
+            finally:
+                self.smtp.refuse = False
+            self.assertEqual(self.smtp.messages, [])
+            records = self.records(opportunity)
+            logs = {l.action.type: l for l in records['logs']}
+            self.assertEqual(logs['email'].state, 'error')
+            self.assertTrue(logs['email'].error)
+            self.assertIsNone(logs['email'].result)
+            self.assertEqual(records['interactions'], [])
+
+            Log.retry([logs['email']])
+            self.run_tasks()
+            self.assertEqual(len(self.smtp.messages), 1)
+            records = self.records(opportunity)
+            self.assertEqual(
+                {l.state for l in records['logs']}, {'done'})
+            self.assertEqual(len(records['interactions']), 1)
+
+    @with_transaction(context=CONTEXT)
     def test_retry_failed_after_delay(self):
         "The cron queues failed actions again after the retry delay"
         pool = Pool()
@@ -293,7 +412,7 @@ class AutomationTestCase(unittest.TestCase):
                 {l.state for l in self.records(opportunity)['logs']},
                 {'done'})
 
-    @with_transaction()
+    @with_transaction(context=CONTEXT)
     def test_condition_and_notify(self):
         "Rules fire only for matching opportunities; notify a group's users"
         pool = Pool()
@@ -341,7 +460,7 @@ class AutomationTestCase(unittest.TestCase):
             self.assertEqual(notification.model, 'sale.opportunity')
             self.assertEqual(self.smtp.messages, [])
 
-    @with_transaction()
+    @with_transaction(context=CONTEXT)
     def test_failed_quotation_converts_nothing(self):
         "A quotation that cannot be made leaves the opportunity as it was"
         pool = Pool()
@@ -360,7 +479,7 @@ class AutomationTestCase(unittest.TestCase):
             self.assertEqual(opportunity.state, 'lead')
             self.assertEqual(self.smtp.messages, [])
 
-    @with_transaction()
+    @with_transaction(context=CONTEXT)
     def test_invalid_condition(self):
         "A condition must be a domain on opportunities"
         pool = Pool()
