@@ -17,11 +17,11 @@ from sql.functions import Extract
 from trytond.model import ModelSQL, ModelView, fields
 from trytond.modules.currency.fields import Monetary
 from trytond.pool import Pool, PoolMeta
-from trytond.pyson import Eval, If
+from trytond.pyson import Eval
 from trytond.transaction import Transaction
 
 from .opportunity import OPEN_STATES
-from .pipeline import restricted_employees
+from .pipeline import SalesFilterContextMixin, restricted_employees
 
 
 def month_key(date):
@@ -325,36 +325,15 @@ class Forecast(ModelSQL, ModelView):
         return f'{self.month:%Y-%m}'
 
 
-class ForecastContext(ModelView):
+class ForecastContext(SalesFilterContextMixin, ModelView):
     __name__ = 'crm.sales.forecast.context'
     __string__ = "Sales Forecast Context"
-    company = fields.Many2One('company.company', "Company", required=True)
-    pipeline = fields.Many2One(
-        'crm.pipeline', "Pipeline",
-        domain=[('company', 'in', [Eval('company', -1), None])])
-    team = fields.Many2One(
-        'crm.team', "Team", domain=[('company', '=', Eval('company', -1))])
-    employee = fields.Many2One(
-        'company.employee', "Employee",
-        domain=[('company', '=', Eval('company', -1))])
-    from_date = fields.Date(
-        "From Date", required=True,
-        domain=[
-            If(Eval('to_date') & Eval('from_date'),
-                ('from_date', '<=', Eval('to_date')),
-                ()),
-            ])
-    to_date = fields.Date(
-        "To Date", required=True,
-        domain=[
-            If(Eval('from_date') & Eval('to_date'),
-                ('to_date', '>=', Eval('from_date')),
-                ()),
-            ])
 
     @classmethod
-    def default_company(cls):
-        return Transaction().context.get('company')
+    def __setup__(cls):
+        super().__setup__()
+        cls.from_date.required = True
+        cls.to_date.required = True
 
     @classmethod
     def default_employee(cls):
