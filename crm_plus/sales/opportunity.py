@@ -91,6 +91,13 @@ class Opportunity(metaclass=PoolMeta):
                     (t.end_date, Index.Range())),
                 Index(t, (t.stage, Index.Equality()),
                     (t.stage_date, Index.Range())),
+                # The weighted pipeline of the forecast: an index-only scan
+                # of the open opportunities expected to close in the months
+                Index(t, (t.company, Index.Equality(cardinality='low')),
+                    (t.end_date, Index.Range()),
+                    include=[t.amount, t.stage, t.conversion_probability,
+                        t.employee, t.pipeline],
+                    where=t.state.in_(OPEN_STATES)),
                 })
         cls.conversion_probability.states['readonly'] |= Eval(
             'stage', False)
