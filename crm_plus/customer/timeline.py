@@ -9,6 +9,7 @@ from sql import Cast, Literal, Union
 from sql.conditionals import Coalesce
 from sql.operators import Concat
 
+from trytond.i18n import gettext
 from trytond.model import ModelSQL, ModelView, fields
 from trytond.pool import Pool, PoolMeta
 from trytond.pyson import Eval
@@ -34,7 +35,10 @@ class CustomerTimeline(ModelSQL, ModelView):
     date = fields.DateTime("Date", readonly=True)
     kind = fields.Selection('get_kinds', "Kind", readonly=True)
     record = fields.Reference(
-        "Record", selection='get_records', readonly=True)
+        "Record", selection='get_records', readonly=True,
+        context={
+            'crm_timeline': True,
+            })
     description = fields.Char("Description", readonly=True)
     state = fields.Selection('get_states', "State", readonly=True)
     unresolved = fields.Boolean(
@@ -159,6 +163,21 @@ class CustomerTimeline(ModelSQL, ModelView):
                 source.unresolved)
             queries.append(query)
         return Union(*queries, all_=True)
+
+
+class Sale(metaclass=PoolMeta):
+    __name__ = 'sale.sale'
+
+    def get_rec_name(self, name):
+        # A sale gets its number when quoted, before it is named "(id)": the
+        # timeline names it "Quotation (draft) #id" instead
+        if (Transaction().context.get('crm_timeline')
+                and not self.full_number and not self.reference
+                and self.state in {'draft', 'cancelled'}):
+            return gettext(
+                f'crm_plus.msg_customer_timeline_sale_{self.state}',
+                id=self.id)
+        return super().get_rec_name(name)
 
 
 class Party(metaclass=PoolMeta):

@@ -10,18 +10,19 @@ from collections import defaultdict
 from decimal import Decimal
 
 from sql import Cast, Literal, Null, Union
-from sql.aggregate import Sum
+from sql.aggregate import Min, Sum
 from sql.conditionals import Coalesce
 from sql.functions import Extract
 
 from trytond.model import ModelSQL, ModelView, fields
 from trytond.modules.currency.fields import Monetary
 from trytond.pool import Pool, PoolMeta
-from trytond.pyson import Eval, If
+from trytond.pyson import Eval
 from trytond.transaction import Transaction
 
 from .opportunity import OPEN_STATES
-from .pipeline import restricted_employees
+from .pipeline import SalesFilterContextMixin, restricted_employees
+from .sale import COMMITTED_STATES
 
 
 def month_key(date):
@@ -162,54 +163,74 @@ class Forecast(ModelSQL, ModelView):
         return from_key, to_key
 
     @classmethod
-    def _where_key(cls, key, shift=0):
+    def _where_date(cls, column, shift=0):
+        """Condition on a date column to be in the months of the context
+        range shifted back by months, as a range the indexes can use"""
         from_key, to_key = cls._key_range()
-        # Not a boolean literal: PostgreSQL cannot type a bare parameter
-        where = key != Null
+        where = column != Null
         if from_key is not None:
-            where &= key >= from_key - shift
+            where &= column >= key_month(from_key - shift)
         if to_key is not None:
-            where &= key <= to_key - shift
+            where &= column < key_month(to_key - shift + 1)
         return where
 
     @classmethod
     def _committed_query(cls, shift=0):
-        "Committed sales as (key, amount) with the key shifted by months"
+        """Committed sales as (date, amount) summed per sale date, for the
+        context months shifted back by months
+
+        The date is an aggregate (see table_query)."""
         pool = Pool()
         Sale = pool.get('sale.sale')
         Opportunity = pool.get('sale.opportunity')
         Party = pool.get('party.party')
         context = Transaction().context
         sale = Sale.__table__()
-        opportunity = Opportunity.__table__()
-        party = Party.__table__()
-        key = sql_month_key(sale.sale_date)
         where = ((sale.company == context.get('company'))
             & sale.state.in_(cls._committed_states())
-            & (sale.sale_date != Null)
-            & cls._where_key(key, shift))
-        from_item = sale.join(party, condition=sale.party == party.id)
-        from_item = from_item.join(opportunity, 'LEFT',
-            condition=sale.origin.like('sale.opportunity,%')
-            & (opportunity.id == Sale.origin.sql_id(
-                    sale.origin, Opportunity)))
-        owner = Coalesce(opportunity.employee, party.crm_owner)
+            & cls._where_date(sale.sale_date, shift))
+
+        def origin_opportunity(name):
+            """The column of the opportunity the sale comes from, looked up
+            per sale by primary key: a join makes PostgreSQL hash every
+            opportunity"""
+            opportunity = Opportunity.__table__()
+            return opportunity.select(getattr(opportunity, name),
+                where=sale.origin.like('sale.opportunity,%')
+                & (opportunity.id == Sale.origin.sql_id(
+                        sale.origin, Opportunity)))
+
+        from_item = sale
         employees = cls._employees()
         if employees is not None:
+            # The owner is the employee of the opportunity the sale comes
+            # from, otherwise the owner of the customer
+            party = Party.__table__()
+            from_item = from_item.join(
+                party, condition=sale.party == party.id)
+            owner = Coalesce(origin_opportunity('employee'), party.crm_owner)
             where &= owner.in_(employees)
         if context.get('pipeline'):
-            where &= opportunity.pipeline == context['pipeline']
+            where &= origin_opportunity('pipeline') == context['pipeline']
         return from_item.select(
-            (key + shift).as_('key'),
-            sale.untaxed_amount_cache.as_('amount'),
-            where=where)
+            Min(sale.sale_date).as_('date'),
+            Sum(sale.untaxed_amount_cache).as_('amount'),
+            where=where,
+            group_by=[sale.sale_date])
 
     @classmethod
     def _committed_states(cls):
-        return ['confirmed', 'processing', 'done']
+        return COMMITTED_STATES
 
     @classmethod
     def table_query(cls):
+        """Each source is summed per date first, so the month key of a date
+        is computed once per distinct date instead of once per record.
+
+        The key of a group is computed from MIN(date) rather than from the
+        grouping column: PostgreSQL pushes a condition on the key (the ORM
+        reads the rows by id) into the HAVING of the groups instead of
+        evaluating it on every record."""
         pool = Pool()
         Opportunity = pool.get('sale.opportunity')
         Stage = pool.get('crm.pipeline.stage')
@@ -219,42 +240,53 @@ class Forecast(ModelSQL, ModelView):
         numeric = Opportunity.amount.sql_type().base
         zero = Cast(Literal(0), numeric)
 
+        # The amounts are summed per date and probability before they are
+        # weighted: the product of the sum equals the sum of the products
+        # computed per opportunity, with a fraction of the work
         opportunity = Opportunity.__table__()
-        stage = Stage.__table__()
-        key = sql_month_key(opportunity.end_date)
         where = ((opportunity.company == company)
             & opportunity.state.in_(OPEN_STATES)
-            & (opportunity.end_date != Null)
-            & cls._where_key(key))
+            & cls._where_date(opportunity.end_date))
         employees = cls._employees()
         if employees is not None:
             where &= opportunity.employee.in_(employees)
         if context.get('pipeline'):
             where &= opportunity.pipeline == context['pipeline']
-        weighted = opportunity.join(stage, 'LEFT',
-            condition=opportunity.stage == stage.id).select(
-            key.as_('key'),
-            Cast(Coalesce(opportunity.amount, 0) * Coalesce(
-                    stage.probability,
-                    opportunity.conversion_probability),
-                numeric).as_('weighted'),
+        amounts = opportunity.select(
+            opportunity.end_date.as_('date'),
+            opportunity.stage,
+            opportunity.conversion_probability,
+            Sum(Coalesce(opportunity.amount, 0)).as_('amount'),
+            where=where,
+            group_by=[
+                opportunity.end_date, opportunity.stage,
+                opportunity.conversion_probability])
+        stage = Stage.__table__()
+        probability = Cast(
+            Coalesce(stage.probability, amounts.conversion_probability),
+            numeric)
+        weighted = amounts.join(stage, 'LEFT',
+            condition=amounts.stage == stage.id).select(
+            sql_month_key(Min(amounts.date)).as_('key'),
+            Sum(amounts.amount * probability).as_('weighted'),
             zero.as_('committed'), zero.as_('target'),
             zero.as_('last_year'),
-            where=where)
+            group_by=[amounts.date])
 
         committed = cls._committed_query()
         committed = committed.select(
-            committed.key, zero.as_('weighted'),
+            sql_month_key(committed.date).as_('key'), zero.as_('weighted'),
             committed.amount.as_('committed'),
             zero.as_('target'), zero.as_('last_year'))
         last_year = cls._committed_query(shift=12)
         last_year = last_year.select(
-            last_year.key, zero.as_('weighted'), zero.as_('committed'),
-            zero.as_('target'), last_year.amount.as_('last_year'))
+            (sql_month_key(last_year.date) + 12).as_('key'),
+            zero.as_('weighted'),
+            zero.as_('committed'), zero.as_('target'),
+            last_year.amount.as_('last_year'))
 
         target = Target.__table__()
-        key = sql_month_key(target.month)
-        where = (target.company == company) & cls._where_key(key)
+        where = (target.company == company) & cls._where_date(target.month)
         allowed = restricted_employees()
         if context.get('employee'):
             where &= target.employee == context['employee']
@@ -268,7 +300,8 @@ class Forecast(ModelSQL, ModelView):
         else:
             where &= (target.team == Null) & (target.employee == Null)
         targets = target.select(
-            key.as_('key'), zero.as_('weighted'), zero.as_('committed'),
+            sql_month_key(target.month).as_('key'),
+            zero.as_('weighted'), zero.as_('committed'),
             target.amount.as_('target'), zero.as_('last_year'),
             where=where)
 
@@ -301,6 +334,8 @@ class Forecast(ModelSQL, ModelView):
                 from_date=key_month(min(keys) - months),
                 to_date=key_month(max(keys) - 1)):
             query = cls._committed_query()
+        query = query.select(
+            sql_month_key(query.date).as_('key'), query.amount)
         cursor.execute(*query.select(
                 query.key, Sum(query.amount), group_by=[query.key]))
         committed = defaultdict(Decimal)
@@ -314,47 +349,29 @@ class Forecast(ModelSQL, ModelView):
             result[key] = currency.round(amount) if currency else amount
         return result
 
-    def get_currency(self, name):
+    @classmethod
+    def get_currency(cls, forecasts, name):
         pool = Pool()
         Company = pool.get('company.company')
         company = Transaction().context.get('company')
+        currency = None
         if company is not None and company >= 0:
-            return Company(company).currency.id
+            currency = Company(company).currency.id
+        return {f.id: currency for f in forecasts}
 
     def get_rec_name(self, name):
         return f'{self.month:%Y-%m}'
 
 
-class ForecastContext(ModelView):
+class ForecastContext(SalesFilterContextMixin, ModelView):
     __name__ = 'crm.sales.forecast.context'
     __string__ = "Sales Forecast Context"
-    company = fields.Many2One('company.company', "Company", required=True)
-    pipeline = fields.Many2One(
-        'crm.pipeline', "Pipeline",
-        domain=[('company', 'in', [Eval('company', -1), None])])
-    team = fields.Many2One(
-        'crm.team', "Team", domain=[('company', '=', Eval('company', -1))])
-    employee = fields.Many2One(
-        'company.employee', "Employee",
-        domain=[('company', '=', Eval('company', -1))])
-    from_date = fields.Date(
-        "From Date", required=True,
-        domain=[
-            If(Eval('to_date') & Eval('from_date'),
-                ('from_date', '<=', Eval('to_date')),
-                ()),
-            ])
-    to_date = fields.Date(
-        "To Date", required=True,
-        domain=[
-            If(Eval('from_date') & Eval('to_date'),
-                ('to_date', '>=', Eval('from_date')),
-                ()),
-            ])
 
     @classmethod
-    def default_company(cls):
-        return Transaction().context.get('company')
+    def __setup__(cls):
+        super().__setup__()
+        cls.from_date.required = True
+        cls.to_date.required = True
 
     @classmethod
     def default_employee(cls):

@@ -18,7 +18,8 @@ from trytond.pool import Pool, PoolMeta
 from trytond.pyson import Eval, If
 from trytond.transaction import Transaction, without_check_access
 
-from .pipeline import group_by_stage, notify_stale, restricted_employees
+from .pipeline import (
+    SalesFilterContextMixin, group_by_stage, notify_stale, restricted_employees)
 
 OPEN_STATES = ['lead', 'opportunity', 'converted']
 
@@ -90,6 +91,13 @@ class Opportunity(metaclass=PoolMeta):
                     (t.end_date, Index.Range())),
                 Index(t, (t.stage, Index.Equality()),
                     (t.stage_date, Index.Range())),
+                # The weighted pipeline of the forecast: an index-only scan
+                # of the open opportunities expected to close in the months
+                Index(t, (t.company, Index.Equality(cardinality='low')),
+                    (t.end_date, Index.Range()),
+                    include=[t.amount, t.stage, t.conversion_probability,
+                        t.employee, t.pipeline],
+                    where=t.state.in_(OPEN_STATES)),
                 })
         cls.conversion_probability.states['readonly'] |= Eval(
             'stage', False)
@@ -464,36 +472,14 @@ class StageReport(ModelSQL, ModelView):
         return self.stage.rec_name if self.stage else ''
 
 
-class StageReportContext(ModelView):
+class StageReportContext(SalesFilterContextMixin, ModelView):
     __name__ = 'crm.pipeline.stage.report.context'
     __string__ = "Pipeline Report Context"
-    company = fields.Many2One('company.company', "Company", required=True)
-    pipeline = fields.Many2One(
-        'crm.pipeline', "Pipeline",
-        domain=[('company', 'in', [Eval('company', -1), None])])
-    team = fields.Many2One(
-        'crm.team', "Team", domain=[('company', '=', Eval('company', -1))])
-    employee = fields.Many2One(
-        'company.employee', "Employee",
-        domain=[('company', '=', Eval('company', -1))])
-    from_date = fields.Date(
-        "From Date", help="On the expected closing date.",
-        domain=[
-            If(Eval('to_date') & Eval('from_date'),
-                ('from_date', '<=', Eval('to_date')),
-                ()),
-            ])
-    to_date = fields.Date(
-        "To Date",
-        domain=[
-            If(Eval('from_date') & Eval('to_date'),
-                ('to_date', '>=', Eval('from_date')),
-                ()),
-            ])
 
     @classmethod
-    def default_company(cls):
-        return Transaction().context.get('company')
+    def __setup__(cls):
+        super().__setup__()
+        cls.from_date.help = "On the expected closing date."
 
     @classmethod
     def default_pipeline(cls):

@@ -12,7 +12,7 @@ from trytond.model import (
     DeactivableMixin, Index, ModelSQL, ModelView, Unique, fields,
     sequence_ordered)
 from trytond.pool import Pool, PoolMeta
-from trytond.pyson import Eval
+from trytond.pyson import Eval, If
 from trytond.tools import grouped_slice
 from trytond.transaction import Transaction, without_check_access
 
@@ -339,3 +339,36 @@ def restricted_employees():
         if ModelData.get_id('crm_plus', xml_id) in groups:
             return None
     return set(User.get_employees())
+
+
+class SalesFilterContextMixin:
+    """The filters shared by the context models of the sales reports:
+    company, pipeline, sales team, employee and a date range"""
+    __slots__ = ()
+    company = fields.Many2One('company.company', "Company", required=True)
+    pipeline = fields.Many2One(
+        'crm.pipeline', "Pipeline",
+        domain=[('company', 'in', [Eval('company', -1), None])])
+    team = fields.Many2One(
+        'crm.team', "Team", domain=[('company', '=', Eval('company', -1))])
+    employee = fields.Many2One(
+        'company.employee', "Employee",
+        domain=[('company', '=', Eval('company', -1))])
+    from_date = fields.Date(
+        "From Date",
+        domain=[
+            If(Eval('to_date') & Eval('from_date'),
+                ('from_date', '<=', Eval('to_date')),
+                ()),
+            ])
+    to_date = fields.Date(
+        "To Date",
+        domain=[
+            If(Eval('from_date') & Eval('to_date'),
+                ('to_date', '>=', Eval('from_date')),
+                ()),
+            ])
+
+    @classmethod
+    def default_company(cls):
+        return Transaction().context.get('company')

@@ -2,12 +2,15 @@ import datetime
 from decimal import Decimal
 
 from trytond.i18n import gettext
-from trytond.model import ModelView, Workflow, fields
+from trytond.model import Index, ModelView, Workflow, fields
 from trytond.pool import Pool, PoolMeta
 from trytond.pyson import Eval
 from trytond.transaction import Transaction
 
 from .approval import ApprovalError
+
+#: the states of the sales counted as committed by the forecast
+COMMITTED_STATES = ['confirmed', 'processing', 'done']
 
 
 class Configuration(metaclass=PoolMeta):
@@ -65,6 +68,13 @@ class Sale(metaclass=PoolMeta):
     @classmethod
     def __setup__(cls):
         super().__setup__()
+        t = cls.__table__()
+        # The committed sales of the forecast, per company and sale date
+        cls._sql_indexes.add(
+            Index(t, (t.company, Index.Equality(cardinality='low')),
+                (t.sale_date, Index.Range()),
+                include=[t.untaxed_amount_cache],
+                where=t.state.in_(COMMITTED_STATES)))
         pending = (
             (Eval('state') != 'quotation')
             | ~Eval('crm_approval_required', False))
