@@ -320,8 +320,8 @@ def populate(name, count, company_id, employee_ids, user_ids):
                 'crm_team', 'crm_lifecycle', 'crm_name_normalized',
                 'create_uid', 'create_date'])
         identifiers = Copier(cursor, 'party_identifier', [
-                'party', 'type', 'code', 'code_compact', 'create_uid',
-                'create_date'])
+                'party', 'type', 'code', 'code_compact', 'active',
+                'create_uid', 'create_date'])
         mechanisms = Copier(cursor, 'party_contact_mechanism', [
                 'party', 'type', 'value', 'value_compact', 'active',
                 'crm_primary', 'sequence', 'create_uid', 'create_date'])
@@ -340,7 +340,8 @@ def populate(name, count, company_id, employee_ids, user_ids):
                 'enterprise', owner, team, 'potential',
                 normalize_name(values['name']), 0, now)
             identifiers.add(
-                party_id, 'cn_vat', values['uscc'], values['uscc'], 0, now)
+                party_id, 'cn_vat', values['uscc'], values['uscc'], True, 0,
+                now)
             mechanisms.add(party_id, 'phone', *values['landline'],
                 True, False, 10, 0, now)
             mechanisms.add(party_id, 'mobile', *values['mobile'],
@@ -476,7 +477,7 @@ def check_sample(name, company_id):
     from trytond.transaction import Transaction
     pool = Pool(name)
     Party = pool.get('party.party')
-    index = 99_999_999
+    index = 7_654_321
     values = customer(index)
 
     class Rollback(Exception):
