@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
-"""Time reading one customer's 360 view: the party form fields, its
-timeline and its unresolved items, for a customer with 1,000 interactions.
+"""Time reading one customer's 360 view: the fields of the customer form and
+the rows of its lists (contacts, contact mechanisms, timeline, unresolved
+items...), for a customer with 1,000 interactions.
 
 Usage (SQLite by default; the database is created by the trytond test tools,
 set DB_CACHE to reuse an installed one):
@@ -62,7 +63,7 @@ def main():
             timings = timings[1:]  # the first run warms the pool caches
         print(f"customer 360 view: {counts['timeline']} timeline rows, "
             f"{counts['unresolved']} unresolved items")
-        print(f"read 360 view (party form + timeline + unresolved), "
+        print(f"read 360 view (customer form and its lists), "
             f"{args.runs} runs: min {min(timings):.1f} ms, "
             f"median {statistics.median(timings):.1f} ms, "
             f"max {max(timings):.1f} ms")
