@@ -1,4 +1,5 @@
 """Customer settings of the CRM configuration and their record rules."""
+from trytond.cache import Cache
 from trytond.model import fields
 from trytond.pool import Pool, PoolMeta
 from trytond.transaction import without_check_access
@@ -29,17 +30,27 @@ class Configuration(metaclass=PoolMeta):
     @classmethod
     def on_modification(cls, mode, records, field_names=None):
         super().on_modification(mode, records, field_names=field_names)
-        Pool().get('ir.rule')._domain_get_cache.clear()
+        Rule = Pool().get('ir.rule')
+        Rule._crm_team_sharing_cache.clear()
+        Rule._domain_get_cache.clear()
 
 
 class Rule(metaclass=PoolMeta):
     __name__ = 'ir.rule'
+    # Read for the cache key of every search with record rules: reading the
+    # configuration each time costed more than the customer searches
+    _crm_team_sharing_cache = Cache(
+        'ir.rule.crm_team_sharing', context=False)
 
     @classmethod
     def _crm_team_sharing(cls):
         Configuration = Pool().get('crm.configuration')
-        with without_check_access():
-            return bool(Configuration(1).crm_team_sharing)
+        sharing = cls._crm_team_sharing_cache.get(None)
+        if sharing is None:
+            with without_check_access():
+                sharing = bool(Configuration(1).crm_team_sharing)
+            cls._crm_team_sharing_cache.set(None, sharing)
+        return sharing
 
     @classmethod
     def _crm_sensitive_access(cls):

@@ -301,8 +301,17 @@ class Party(metaclass=PoolMeta):
 
     @classmethod
     def search_crm_identifier(cls, name, clause):
+        from .search import complete_uscc, searched_text
         type_ = cls._crm_identifier_types()[name]
         _, operator, value = clause[:3]
+        code = (complete_uscc(searched_text(operator, value))
+            if type_ == 'cn_vat' else None)
+        if code:
+            # A complete code is looked up by its indexed compact value
+            return [('identifiers', 'where', [
+                        ('type', '=', type_),
+                        ('code_compact', '=', code),
+                        ])]
         return [('identifiers', 'where', [
                     ('type', '=', type_),
                     ('code', operator, value),

@@ -150,8 +150,12 @@ class CustomerTimeline(ModelSQL, ModelView):
                 cls._timeline_sources(), 1):
             assert index < SOURCES
             source = getattr(cls, method)()
+            # Integer casts: given as parameters the constants are typed
+            # smallint by psycopg and the expression no longer matches the
+            # indexes on id * SOURCES + index of the sources
             query = source.select(
-                (source.id * SOURCES + index).as_('id'),
+                (source.id * Cast(SOURCES, 'INTEGER')
+                    + Cast(index, 'INTEGER')).as_('id'),
                 source.party,
                 source.company,
                 source.date,
