@@ -18,7 +18,7 @@ from trytond.transaction import Transaction
 #: multiplier of the source ids, the number of sources a timeline can hold
 SOURCES = 10
 #: the number of latest rows the customer form shows
-FORM_LIMIT = 100
+FORM_LIMIT = 50
 
 
 class CustomerTimeline(ModelSQL, ModelView):
@@ -201,6 +201,7 @@ class Party(metaclass=PoolMeta):
         pool = Pool()
         Timeline = pool.get('crm.customer.timeline')
         ModelAccess = pool.get('ir.model.access')
+        cursor = Transaction().connection.cursor()
         result = {n: {p.id: [] for p in parties} for n in names}
         # function fields are computed without access check but the rows
         # must obey the record rules of the timeline
@@ -213,7 +214,11 @@ class Party(metaclass=PoolMeta):
                 if name == 'crm_unresolved':
                     domain, limit = [('unresolved', '=', True)], None
                 for party in parties:
-                    result[name][party.id] = list(map(int, Timeline.search(
-                                [('party', '=', party.id)] + domain,
-                                limit=limit)))
+                    # Only the ids: a plain search also fetches every
+                    # column of the rows to fill the cache
+                    query = Timeline.search(
+                        [('party', '=', party.id)] + domain,
+                        limit=limit, query=True)
+                    cursor.execute(*query)
+                    result[name][party.id] = [i for i, in cursor]
         return result
