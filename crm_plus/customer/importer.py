@@ -20,20 +20,19 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 import phonenumbers
-from sql import Column, Literal, Values
+from sql import Cast, Column, Literal, Select, Values
 from sql.functions import CurrentTimestamp, Lower
 
 from trytond import backend
 from trytond.exceptions import UserError
 from trytond.i18n import gettext
-from trytond.model import fields
+from trytond.model import ModelStorage, fields
 from trytond.modules.company.model import CompanyValueMixin
 from trytond.pool import Pool
 from trytond.tools import grouped_slice
 from trytond.tools.email_ import normalize_email
 from trytond.tools.timezone import ZoneInfo
-from trytond.transaction import (
-    Transaction, record_cache_size, without_check_access)
+from trytond.transaction import Transaction, without_check_access
 
 from .duplicate import (
     PHONE_TYPES, USCC_TYPE, InvalidValue, check_email, email_key, escape,
@@ -746,9 +745,10 @@ class CustomerSchema(_PartyLookups, RowSchema):
                 else getattr(Party, 'default_%s' % n,
                     lambda **p: None)(**pattern)
                 for n in names}
-            _BulkInsert(Value).insert(Value._before_create(
-                    [dict(record, **pattern, **{parent: i})
-                        for i in party_ids]))
+            _bulk_after(Value, _BulkInsert(Value).insert(
+                    Value._before_create(
+                        [dict(record, **pattern, **{parent: i})
+                            for i in party_ids])))
         for Model, parent, to_create in children.values():
             to_create = Model._before_create(to_create)
             written = False
@@ -768,11 +768,18 @@ class CustomerSchema(_PartyLookups, RowSchema):
                         values['value'] = normalize_email(values['value'])
                     values['value_compact'] = value_compact
             ids = _BulkInsert(Model).insert(to_create, written=written)
-            _bulk_after(Model, ids)
+            hook_ids = None
+            if Model == Mechanism:
+                # Only primary mechanisms make the CRM hook change others
+                hook_ids = [i for i, v in zip(ids, to_create)
+                    if v.get('crm_primary')]
+            _bulk_after(Model, ids, hook_ids)
         if categories:
             _bulk_after(PartyCategory, _BulkInsert(PartyCategory).insert(
                     PartyCategory._before_create(categories)))
-        _bulk_after(Party, party_ids)
+        # Only an owner or a team make the CRM hook record their history
+        _bulk_after(Party, party_ids, [i for i, v in zip(party_ids, party_vlist)
+                if v.get('crm_owner') or v.get('crm_team')])
 
 
 class _BulkInsert:
@@ -810,6 +817,9 @@ class _BulkInsert:
                 row += stamp
             rows.append(row)
         ids = []
+        if rows and backend.name == 'postgresql':
+            ids = self._copy(cursor, columns, rows)
+            rows = []
         size = backend.MAX_QUERY_PARAMS // (len(columns) + 1)
         for sub_rows in grouped_slice(rows, size):
             sub_rows = list(sub_rows)
@@ -833,6 +843,47 @@ class _BulkInsert:
         self.Model._insert_history(ids)
         return ids
 
+    def _copy(self, cursor, columns, rows):
+        "COPY the rows on PostgreSQL, with the ids of the table sequence"
+        from psycopg import sql
+        transaction = Transaction()
+        ids = transaction.database.nextid(
+            transaction.connection, self.Model._table, count=len(rows))
+        if len(rows) == 1:
+            ids = [ids]
+        # The value CURRENT_TIMESTAMP stores in a timestamp column
+        cursor.execute(*Select([Cast(CurrentTimestamp(), 'TIMESTAMP')]))
+        now, = cursor.fetchone()
+        query = sql.SQL('COPY {} ({}) FROM STDIN').format(
+            sql.Identifier(self.Model._table),
+            sql.SQL(', ').join(
+                sql.Identifier(c.name) for c in columns + [self.table.id]))
+        lines = []
+        for row, id_ in zip(rows, ids):
+            lines.append('\t'.join(_copy_text(
+                        now if isinstance(v, CurrentTimestamp) else v)
+                    for v in row) + '\t%d\n' % id_)
+        with cursor.copy(query) as copy:
+            copy.write(''.join(lines))
+        return ids
+
+
+_COPY_ESCAPES = str.maketrans({
+        '\\': '\\\\', '\t': '\\t', '\n': '\\n', '\r': '\\r'})
+
+
+def _copy_text(value):
+    "The COPY text format of value"
+    if value is None:
+        return '\\N'
+    if value is True:
+        return 't'
+    if value is False:
+        return 'f'
+    if isinstance(value, (datetime.date, datetime.time)):
+        return value.isoformat()
+    return str(value).translate(_COPY_ESCAPES)
+
 
 def _bulk_possible(Models):
     "Whether no trigger on create needs the records one by one"
@@ -842,15 +893,25 @@ def _bulk_possible(Models):
             Trigger.get_triggers(M.__name__, 'create') for M in Models)
 
 
-def _bulk_after(Model, ids):
-    "The record rules and hooks ModelSQL.create runs after the insert"
+def _bulk_after(Model, ids, hook_ids=None):
+    """The record rules and hooks ModelSQL.create runs after the insert
+
+    The hooks run for hook_ids (default ids): the records for which the
+    caller knows they may do something."""
     transaction = Transaction()
     check_access = transaction.user and transaction.check_access
     if not ids:
         return
     Model._ModelSQL__check_domain_rule(ids, 'create')
+    hooks = [name for name in ['check_modification', 'on_modification']
+        if getattr(Model, name).__func__
+        is not getattr(ModelStorage, name).__func__]
     with without_check_access():
-        for sub_ids in grouped_slice(ids, record_cache_size(transaction)):
+        # Small slices: each instance of a browse checks all the ids
+        for sub_ids in grouped_slice(
+                ids if hook_ids is None else hook_ids, 100):
+            if not hooks:
+                break
             records = Model.browse(sub_ids)
             Model.check_modification(
                 'create', records, external=check_access)
