@@ -833,6 +833,12 @@ class _BulkInsert:
                         [r + [i] for r, i in zip(sub_rows, new_ids)]))
                 ids.extend(new_ids)
                 continue
+            if backend.name == 'sqlite' and database.has_multirow_insert():
+                # The only writer numbers the rows of one INSERT in a row
+                cursor.execute(*table.insert(columns, sub_rows))
+                last = database.lastid(cursor)
+                ids.extend(range(last - len(sub_rows) + 1, last + 1))
+                continue
             for row in sub_rows:
                 if database.has_returning():
                     cursor.execute(*table.insert(columns, [row], [table.id]))
