@@ -196,7 +196,7 @@ class ImportTestCase(unittest.TestCase):
     def test_bulk_create_as_orm(self):
         "The bulk insert stores, reads and validates as Party.create"
         from ..importer import Row
-        header = {'name': "Bulk", 'code': None, 'uscc': USCC[3],
+        data = {'name': "Bulk", 'uscc': USCC[3],
             'phone': '010 6512 3456', 'mobile': '13900000123',
             'fax': '010 6512 3457', 'email': 'Info@Bulk.Example.CN',
             'website': 'https://bulk.example.cn', 'city': '北京',
@@ -207,83 +207,82 @@ class ImportTestCase(unittest.TestCase):
                 ) as transaction:
             pool = Pool()
             Party = pool.get('party.party')
-            if True:
-                schema = importer.schema
-                schema.prepare()
-                created = {}
-                for bulk, code in [(False, 'ORM'), (True, 'BULK')]:
-                    row = Row(2, dict(header, code=code + self.tag), [])
-                    schema.validate(row)
-                    schema.bulk = bulk
-                    schema.create([row])
-                    party, = Party.search([('code', '=', code + self.tag)])
-                    created[bulk] = party.id
-                orm, bulk = created[False], created[True]
+            schema = importer.schema
+            schema.prepare()
+            created = {}
+            for bulk, code in [(False, 'ORM'), (True, 'BULK')]:
+                row = Row(2, dict(data, code=code + self.tag), [])
+                schema.validate(row)
+                schema.bulk = bulk
+                schema.create([row])
+                party, = Party.search([('code', '=', code + self.tag)])
+                created[bulk] = party.id
+            orm, bulk = created[False], created[True]
 
-                # The same rows in every table
-                cursor = transaction.connection.cursor()
-                for Model in schema.bulk_models() + [
-                        pool.get('crm.customer.owner_history')]:
-                    table = Model.__table__()
-                    column = table.id if Model == Party else table.party
-                    names = sorted(n for n, f in Model._fields.items()
-                        if not hasattr(f, 'set')
-                        and not isinstance(f, fields.Function)
-                        and n not in {'id', 'create_date', 'write_date'})
-                    rows = {}
-                    for party_id in [orm, bulk]:
-                        cursor.execute(*table.select(
-                                *[Column(table, n) for n in names],
-                                table.write_date != Null,
-                                where=column == party_id,
-                                order_by=[table.id]))
-                        rows[party_id] = [
-                            {n: v for n, v in zip(names + ['written'], r)
-                                if n not in {'party', 'code', 'code_alnum',
-                                    'code_digit'}}
-                            for r in cursor]
-                    if Model in schema.bulk_models()[:5]:
-                        self.assertTrue(rows[orm], Model.__name__)
-                    self.assertEqual(rows[bulk], rows[orm], Model.__name__)
+            # The same rows in every table
+            cursor = transaction.connection.cursor()
+            for Model in schema.bulk_models() + [
+                    pool.get('crm.customer.owner_history')]:
+                table = Model.__table__()
+                column = table.id if Model == Party else table.party
+                names = sorted(n for n, f in Model._fields.items()
+                    if not hasattr(f, 'set')
+                    and not isinstance(f, fields.Function)
+                    and n not in {'id', 'create_date', 'write_date'})
+                rows = {}
+                for party_id in [orm, bulk]:
+                    cursor.execute(*table.select(
+                            *[Column(table, n) for n in names],
+                            table.write_date != Null,
+                            where=column == party_id,
+                            order_by=[table.id]))
+                    rows[party_id] = [
+                        {n: v for n, v in zip(names + ['written'], r)
+                            if n not in {'party', 'code', 'code_alnum',
+                                'code_digit'}}
+                        for r in cursor]
+                if Model in schema.bulk_models()[:5]:
+                    self.assertTrue(rows[orm], Model.__name__)
+                self.assertEqual(rows[bulk], rows[orm], Model.__name__)
 
-                # The same read, search and validation
-                names = [n for n in Party._fields
-                    if n not in {'id', 'code', 'code_alnum', 'code_digit',
-                        'rec_name', 'create_date', 'write_date',
-                        'full_name', 'tax_identifier', 'crm_duplicates',
-                        'crm_duplicate_reason'}]
-                x2many = [n for n in names
-                    if Party._fields[n]._type in {'one2many', 'many2many'}]
+            # The same read, search and validation
+            names = [n for n in Party._fields
+                if n not in {'id', 'code', 'code_alnum', 'code_digit',
+                    'rec_name', 'create_date', 'write_date',
+                    'full_name', 'tax_identifier', 'crm_duplicates',
+                    'crm_duplicate_reason'}]
+            x2many = [n for n in names
+                if Party._fields[n]._type in {'one2many', 'many2many'}]
 
-                def read(party_id):
-                    values, = Party.read([party_id], names)
-                    values.pop('id')
-                    for name in x2many:
-                        values[name] = len(values[name])
-                    return values
-                self.maxDiff = None
-                orm_values, bulk_values = read(orm), read(bulk)
+            def read(party_id):
+                values, = Party.read([party_id], names)
+                values.pop('id')
+                for name in x2many:
+                    values[name] = len(values[name])
+                return values
+            self.maxDiff = None
+            orm_values, bulk_values = read(orm), read(bulk)
+            self.assertEqual(
+                {k: v for k, v in bulk_values.items() if v != orm_values[k]},
+                {})
+            self.assertEqual(
+                Party(bulk).tax_identifier.code,
+                Party(orm).tax_identifier.code)
+            self.assertEqual(
+                list(Party(bulk).crm_duplicates), [Party(orm)])
+            for domain in [
+                    [('name', 'ilike', 'bulk')],
+                    [('contact_mechanisms.value_compact', '=',
+                            '+8613900000123')],
+                    [('identifiers.code_compact', '=', USCC[3])],
+                    [('rec_name', 'ilike', '%bulk.example%')],
+                    ]:
                 self.assertEqual(
-                    {k: v for k, v in bulk_values.items() if v != orm_values[k]},
-                    {})
-                self.assertEqual(
-                    Party(bulk).tax_identifier.code,
-                    Party(orm).tax_identifier.code)
-                self.assertEqual(
-                    list(Party(bulk).crm_duplicates), [Party(orm)])
-                for domain in [
-                        [('name', 'ilike', 'bulk')],
-                        [('contact_mechanisms.value_compact', '=',
-                                '+8613900000123')],
-                        [('identifiers.code_compact', '=', USCC[3])],
-                        [('rec_name', 'ilike', '%bulk.example%')],
-                        ]:
-                    self.assertEqual(
-                        sorted(p.id for p in Party.search(domain)),
-                        sorted([orm, bulk]), domain)
-                Party._validate(Party.browse([orm, bulk]))
-                for Model in schema.bulk_models():
-                    Model._validate(Model.search([]))
+                    sorted(p.id for p in Party.search(domain)),
+                    sorted([orm, bulk]), domain)
+            Party._validate(Party.browse([orm, bulk]))
+            for Model in schema.bulk_models():
+                Model._validate(Model.search([]))
             transaction.rollback()
 
     def test_failing_batch_not_half_written(self):
