@@ -191,7 +191,7 @@ def cmd_serve(args):
 
 
 def cmd_import(args):
-    """Import a CSV file of customers or contacts through the importer
+    """Import a CSV file of customers, contacts or interactions
 
     The database is the instance's (``--home``) unless ``--database`` names
     another one of the same server.
@@ -240,9 +240,9 @@ def main(argv=None):
     serve.set_defaults(func=cmd_serve)
 
     import_ = sub.add_parser('import',
-        help="import a CSV file (customers, contacts)")
+        help="import a CSV file (customers, contacts, interactions)")
     import_.add_argument('kind', help="what the file holds: customers, "
-        "contacts")
+        "contacts, interactions")
     import_.add_argument('file', help="the CSV file (UTF-8 or GB18030)")
     import_.add_argument('--batch-size', type=int, default=1000,
         help="rows saved per transaction (default 1000)")

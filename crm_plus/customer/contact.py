@@ -206,7 +206,23 @@ class Contact(
         super().validate_fields(contacts, field_names)
         cls.check_phone(contacts, field_names)
         cls.check_email(contacts, field_names)
+        cls.check_kinds(contacts, field_names)
         cls.check_unique(contacts, field_names)
+
+    @classmethod
+    def check_kinds(cls, contacts, field_names=None):
+        "The enterprise is an enterprise customer, the person is not one"
+        if field_names and not (field_names & {'enterprise', 'person'}):
+            return
+        for contact in contacts:
+            if contact.enterprise.crm_kind != 'enterprise':
+                raise ValidationError(gettext(
+                        'crm_plus.msg_customer_contact_enterprise_kind',
+                        enterprise=contact.enterprise.rec_name))
+            if contact.person and contact.person.crm_kind == 'enterprise':
+                raise ValidationError(gettext(
+                        'crm_plus.msg_customer_contact_person_kind',
+                        person=contact.person.rec_name))
 
     @classmethod
     def check_phone(cls, contacts, field_names=None):

@@ -11,26 +11,35 @@ row is either fully written or reported.  Rejected rows go to a report CSV
 with their line number and the reason, in the user's language.
 """
 import csv
+import datetime
 import io
+import re
 import time
 import unicodedata
 from collections import defaultdict
 from dataclasses import dataclass, field
 
 import phonenumbers
-from sql import Literal
-from sql.functions import Lower
+from sql import Cast, Column, Literal, Select, Values
+from sql.functions import CurrentTimestamp, Lower
 
+from trytond import backend
 from trytond.exceptions import UserError
 from trytond.i18n import gettext
+from trytond.model import ModelStorage, fields
+from trytond.modules.company.model import CompanyValueMixin
 from trytond.pool import Pool
-from trytond.transaction import Transaction
+from trytond.tools import grouped_slice
+from trytond.tools.email_ import normalize_email
+from trytond.tools.timezone import ZoneInfo
+from trytond.transaction import Transaction, without_check_access
 
 from .duplicate import (
-    PHONE_TYPES, USCC_TYPE, InvalidValue, check_email, email_key,
+    PHONE_TYPES, USCC_TYPE, InvalidValue, check_email, email_key, escape,
     format_uscc, normalize_name, normalize_uscc, parse_phone)
 
 SCHEMAS = {}
+LOG_FIELDS = {'id', 'create_uid', 'create_date', 'write_uid', 'write_date'}
 TAG_SEPARATORS = ',;，；、|'
 PROVINCE_SUFFIXES = sorted([
         '省', '市', '自治区', '特别行政区', '壮族自治区', '回族自治区',
@@ -130,6 +139,20 @@ class RowSchema:
     def existing(self, rows):
         "Return {key: existing record label} for the keys of the rows"
         return {}
+
+    def check(self, rows):
+        """Return {line: reason} of the rows not to create, run in the
+        transaction that creates the others"""
+        existing = self.existing(rows)
+        reasons = {}
+        for row in rows:
+            for key in row.keys:
+                if key[:2] in existing:
+                    reasons[row.line] = gettext(
+                        'crm_plus.msg_customer_import_duplicate_database',
+                        party=existing[key[:2]], reason=key[2])
+                    break
+        return reasons
 
     def create(self, rows):
         "Create the records of the rows"
@@ -258,26 +281,20 @@ class Importer:
         return self._save(valid)
 
     def _save(self, rows):
+        """Save rows in one transaction, return the number imported
+
+        The rows the schema rejects (duplicates in the database, unknown
+        references) are reported once the transaction is committed: a
+        failing batch is split and checked again."""
         if not rows:
             return 0
         try:
             with self._transaction() as transaction:
-                existing = self.schema.existing(rows)
-                to_create = []
-                for row in rows:
-                    for key in row.keys:
-                        if key[:2] in existing:
-                            self._reject(row, gettext(
-                                    'crm_plus.msg_customer_import_'
-                                    'duplicate_database',
-                                    party=existing[key[:2]], reason=key[2]))
-                            break
-                    else:
-                        to_create.append(row)
+                reasons = self.schema.check(rows)
+                to_create = [r for r in rows if r.line not in reasons]
                 if to_create:
                     self.schema.create(to_create)
                 transaction.commit()
-            return len(to_create)
         except Exception as exception:
             if len(rows) == 1:
                 message = getattr(exception, 'message', None) or str(
@@ -289,6 +306,10 @@ class Importer:
                 return 0
             middle = len(rows) // 2
             return self._save(rows[:middle]) + self._save(rows[middle:])
+        for row in rows:
+            if row.line in reasons:
+                self._reject(row, reasons[row.line])
+        return len(to_create)
 
     def write_report(self, path):
         with open(path, 'w', newline='', encoding='utf-8-sig') as file:
@@ -425,12 +446,21 @@ class CustomerSchema(_PartyLookups, RowSchema):
         'owner': ('负责人', '销售', '客户经理', 'sales rep'),
         'team': ('团队', '销售团队', 'sales team'),
         'tags': ('标签', '分类', '类别', 'tag', 'categories', 'category'),
+        'kind': ('客户类型', '类型', 'customer kind', 'type'),
         }
     required = ('name',)
+    # Multi-row inserts instead of Party.create
+    bulk = True
+    kind_aliases = {
+        '企业': 'enterprise', '公司': 'enterprise', 'company': 'enterprise',
+        '个人': 'individual', 'person': 'individual',
+        }
 
     def prepare(self):
         pool = Pool()
         Category = pool.get('party.category')
+        Party = pool.get('party.party')
+        self.kinds = _selection_lookup(Party, 'crm_kind', self.kind_aliases)
         self.load_lookups()
         with Transaction().set_context(_check_access=False):
             self.categories = {c.name: c.id for c in Category.search([])}
@@ -449,6 +479,11 @@ class CustomerSchema(_PartyLookups, RowSchema):
                 row.keys.append(('name', normalized, data['name']))
         if data.get('code'):
             values['code'] = data['code']
+        # Imported customers are enterprises unless told otherwise
+        values['crm_kind'] = 'enterprise'
+        if data.get('kind'):
+            values['crm_kind'] = _selection_value(
+                self.kinds, data['kind'], errors)
         if data.get('uscc'):
             try:
                 code = normalize_uscc(data['uscc'])
@@ -540,7 +575,11 @@ class CustomerSchema(_PartyLookups, RowSchema):
         return address
 
     def existing(self, rows):
-        "Find the USCC, phones, emails and names already in the database"
+        """Find the USCC, phones, emails and names already in the database
+
+        One query per kind of key for the whole batch, joined to the list
+        of values: with an IN list PostgreSQL may pick the trigram index of
+        the names, seconds per batch."""
         pool = Pool()
         Party = pool.get('party.party')
         Identifier = pool.get('party.identifier')
@@ -555,39 +594,33 @@ class CustomerSchema(_PartyLookups, RowSchema):
                 wanted[kind].add(value)
         found = {}
 
-        def collect(kind, query):
-            cursor.execute(*query)
-            for value, name in cursor:
-                found.setdefault((kind, value), name)
+        def collect(kind, table, column, key, where):
+            for sub_values in grouped_slice(
+                    sorted(wanted[kind]), backend.MAX_QUERY_PARAMS // 2):
+                values = Values([[v] for v in sub_values])
+                query = table.join(values,
+                    condition=key == Column(values, 'column1')).select(
+                    column, party.name, where=where & active)
+                cursor.execute(*query)
+                for value, name in cursor:
+                    found.setdefault((kind, value), name)
 
         active = party.active == Literal(True)
-        if wanted['uscc']:
-            collect('uscc', identifier.join(
-                    party, condition=identifier.party == party.id).select(
-                    identifier.code_compact, party.name,
-                    where=(identifier.type == USCC_TYPE)
-                    & identifier.code_compact.in_(list(wanted['uscc']))
-                    & active))
-        if wanted['phone']:
-            collect('phone', mechanism.join(
-                    party, condition=mechanism.party == party.id).select(
-                    mechanism.value_compact, party.name,
-                    where=mechanism.type.in_(list(PHONE_TYPES))
-                    & mechanism.value_compact.in_(list(wanted['phone']))
-                    & active))
-        if wanted['email']:
-            collect('email', mechanism.join(
-                    party, condition=mechanism.party == party.id).select(
-                    Lower(mechanism.value_compact), party.name,
-                    where=(mechanism.type == 'email')
-                    & Lower(mechanism.value_compact).in_(
-                        list(wanted['email']))
-                    & active))
-        if wanted['name']:
-            collect('name', party.select(
-                    party.crm_name_normalized, party.name,
-                    where=party.crm_name_normalized.in_(list(wanted['name']))
-                    & active))
+        with_party = identifier.join(
+            party, condition=identifier.party == party.id)
+        collect('uscc', with_party, identifier.code_compact,
+            identifier.code_compact, identifier.type == USCC_TYPE)
+        with_party = mechanism.join(
+            party, condition=mechanism.party == party.id)
+        collect('phone', with_party, mechanism.value_compact,
+            mechanism.value_compact,
+            mechanism.type.in_(list(PHONE_TYPES)))
+        with_party = mechanism.join(
+            party, condition=mechanism.party == party.id)
+        collect('email', with_party, Lower(mechanism.value_compact),
+            Lower(mechanism.value_compact), mechanism.type == 'email')
+        collect('name', party, party.crm_name_normalized,
+            party.crm_name_normalized, Literal(True))
         return found
 
     def create(self, rows):
@@ -614,109 +647,801 @@ class CustomerSchema(_PartyLookups, RowSchema):
                             {self.categories[t] for t in row.tags}))]
             vlist.append(values)
         try:
-            Party.create(vlist)
+            if self.bulk and _bulk_possible(self.bulk_models()):
+                self.bulk_create(vlist)
+            else:
+                Party.create(vlist)
         except Exception:
             for name in missing:
                 self.categories.pop(name, None)
             raise
 
+    @staticmethod
+    def bulk_models():
+        pool = Pool()
+        Party = pool.get('party.party')
+        names = ['party.party', 'party.identifier', 'party.contact_mechanism',
+            'party.address', 'party.party-party.category']
+        names.extend(Party.multivalue_model(n).__name__
+            for n, f in Party._fields.items()
+            if isinstance(f, fields.MultiValue))
+        return [pool.get(n) for n in dict.fromkeys(names)]
 
-@register_schema
-class ContactSchema(_PartyLookups, RowSchema):
-    """Contacts: the phones and emails of the people of a customer
+    def bulk_create(self, vlist):
+        """Create the parties of vlist with multi-row inserts
 
-    They are stored as contact mechanisms of the customer named after the
-    person (the stock party model, also what opportunities point to).
-    """
-    kind = 'contacts'
-    model = 'party.contact_mechanism'
-    columns = {
+        The rows are those Party.create stores: the same defaults and
+        preprocessing (the models' own), the values compute_fields would
+        write (mirrored here for the fields the import sets), the
+        company-dependent values, then the models' on_modification.  The
+        validation of the records is that of the rows, made before."""
+        pool = Pool()
+        Party = pool.get('party.party')
+        Identifier = pool.get('party.identifier')
+        Mechanism = pool.get('party.contact_mechanism')
+        Address = pool.get('party.address')
+        PartyCategory = pool.get('party.party-party.category')
+        children = {
+            'identifiers': (Identifier, 'party', []),
+            'contact_mechanisms': (Mechanism, 'party', []),
+            'addresses': (Address, 'party', []),
+            }
+        categories = []
+        multivalues = {}
+        for name, field in Party._fields.items():
+            if isinstance(field, fields.MultiValue):
+                multivalues.setdefault(
+                    Party.multivalue_model(name), []).append(name)
+        party_defaults = Party._clean_defaults(Party.default_get(
+                [n for names in multivalues.values() for n in names],
+                with_rec_name=False))
+        party_vlist = []
+        for values in vlist:
+            values = dict(values)
+            for name in children:
+                values.pop(name, None)
+            values.pop('categories', None)
+            party_vlist.append(values)
+        party_vlist = Party._before_create(party_vlist)
+        for values in party_vlist:
+            for name in multivalues.values():
+                for n in name:
+                    values.pop(n, None)
+            values.pop('addresses', None)
+            # Party.compute_fields
+            values['crm_name_normalized'] = (
+                normalize_name(values.get('name')) or None)
+            code = values.get('code')
+            values['code_alnum'] = (
+                re.sub(r'[\W_]', '', code) if code is not None else None)
+            try:
+                values['code_digit'] = int(re.sub(r'\D', '', code or '')[-18:])
+            except ValueError:
+                values['code_digit'] = None
+            if values.get('crm_kind') and not values.get('crm_lifecycle'):
+                values['crm_lifecycle'] = 'potential'
+        party_ids = _BulkInsert(Party).insert(party_vlist, written=True)
+        for values, party_id in zip(vlist, party_ids):
+            for name, (Model, parent, to_create) in children.items():
+                for action, records in values.get(name) or []:
+                    assert action == 'create'
+                    to_create.extend(
+                        dict(r, **{parent: party_id}) for r in records)
+            for action, ids in values.get('categories') or []:
+                assert action == 'add'
+                categories.extend(
+                    {'party': party_id, 'category': c} for c in ids)
+        company = Transaction().context.get('company')
+        for Value, names in multivalues.items():
+            # Party.create sets only the fields with a default
+            if not any(n in party_defaults for n in names):
+                continue
+            pattern = {}
+            if issubclass(Value, CompanyValueMixin):
+                pattern['company'] = company
+            parent = next(n for n, f in Value._fields.items()
+                if f._type == 'many2one' and f.model_name == Party.__name__)
+            record = {n: party_defaults[n] if n in party_defaults
+                else getattr(Party, 'default_%s' % n,
+                    lambda **p: None)(**pattern)
+                for n in names}
+            _bulk_after(Value, _BulkInsert(Value).insert(
+                    Value._before_create(
+                        [dict(record, **pattern, **{parent: i})
+                            for i in party_ids])))
+        for Model, parent, to_create in children.values():
+            to_create = Model._before_create(to_create)
+            written = False
+            if Model == Mechanism:
+                written = True
+                for values in to_create:
+                    # ContactMechanism.compute_fields
+                    value_compact = values.get('value_compact')
+                    if values['type'] in PHONE_TYPES:
+                        # value is the international format of the number
+                        value_compact = phonenumbers.format_number(
+                            phonenumbers.parse(values['value']),
+                            phonenumbers.PhoneNumberFormat.E164)
+                    elif not value_compact:
+                        value_compact = values['value']
+                    if values['type'] == 'email':
+                        values['value'] = normalize_email(values['value'])
+                    values['value_compact'] = value_compact
+            ids = _BulkInsert(Model).insert(to_create, written=written)
+            hook_ids = None
+            if Model == Mechanism:
+                # Only primary mechanisms make the CRM hook change others
+                hook_ids = [i for i, v in zip(ids, to_create)
+                    if v.get('crm_primary')]
+            _bulk_after(Model, ids, hook_ids)
+        if categories:
+            _bulk_after(PartyCategory, _BulkInsert(PartyCategory).insert(
+                    PartyCategory._before_create(categories)))
+        # Only an owner or a team make the CRM hook record their history
+        _bulk_after(Party, party_ids, [i for i, v in zip(party_ids, party_vlist)
+                if v.get('crm_owner') or v.get('crm_team')])
+
+
+class _BulkInsert:
+    "Multi-row inserts of the stored values of records as create makes them"
+
+    def __init__(self, Model):
+        self.Model = Model
+        self.table = Model.__table__()
+        self.fields = {n: f for n, f in Model._fields.items()
+            if n not in LOG_FIELDS and not hasattr(f, 'set')
+            and not isinstance(f, fields.Function)}
+        self.defaults = Model._clean_defaults(Model.default_get(
+                list(self.fields), with_rec_name=False))
+
+    def insert(self, vlist, written=False):
+        "Insert vlist (preprocessed values) and return the ids"
+        transaction = Transaction()
+        database = transaction.database
+        cursor = transaction.connection.cursor()
+        table = self.table
+        names = sorted(
+            {n for n in self.defaults if n in self.fields}
+            | {n for v in vlist for n in v})
+        columns = [table.create_uid, table.create_date]
+        columns += [Column(table, n) for n in names]
+        stamp = [transaction.user, CurrentTimestamp()]
+        if written:
+            columns += [table.write_uid, table.write_date]
+        rows = []
+        for values in vlist:
+            values = {**self.defaults, **values}
+            row = stamp + [
+                self.fields[n].sql_format(values.get(n)) for n in names]
+            if written:
+                row += stamp
+            rows.append(row)
+        ids = []
+        if rows and backend.name == 'postgresql':
+            ids = self._copy(cursor, columns, rows)
+            rows = []
+        size = backend.MAX_QUERY_PARAMS // (len(columns) + 1)
+        for sub_rows in grouped_slice(rows, size):
+            sub_rows = list(sub_rows)
+            new_ids = None
+            if database.has_multirow_insert():
+                new_ids = database.nextid(
+                    transaction.connection, self.Model._table,
+                    count=len(sub_rows))
+            if new_ids is not None:
+                cursor.execute(*table.insert(columns + [table.id],
+                        [r + [i] for r, i in zip(sub_rows, new_ids)]))
+                ids.extend(new_ids)
+                continue
+            if backend.name == 'sqlite' and database.has_multirow_insert():
+                # The only writer numbers the rows of one INSERT in a row
+                cursor.execute(*table.insert(columns, sub_rows))
+                last = database.lastid(cursor)
+                ids.extend(range(last - len(sub_rows) + 1, last + 1))
+                continue
+            for row in sub_rows:
+                if database.has_returning():
+                    cursor.execute(*table.insert(columns, [row], [table.id]))
+                    ids.append(cursor.fetchone()[0])
+                else:
+                    cursor.execute(*table.insert(columns, [row]))
+                    ids.append(database.lastid(cursor))
+        self.Model._insert_history(ids)
+        return ids
+
+    def _copy(self, cursor, columns, rows):
+        "COPY the rows on PostgreSQL, with the ids of the table sequence"
+        from psycopg import sql
+        transaction = Transaction()
+        ids = transaction.database.nextid(
+            transaction.connection, self.Model._table, count=len(rows))
+        if len(rows) == 1:
+            ids = [ids]
+        # The value CURRENT_TIMESTAMP stores in a timestamp column
+        cursor.execute(*Select([Cast(CurrentTimestamp(), 'TIMESTAMP')]))
+        now, = cursor.fetchone()
+        query = sql.SQL('COPY {} ({}) FROM STDIN').format(
+            sql.Identifier(self.Model._table),
+            sql.SQL(', ').join(
+                sql.Identifier(c.name) for c in columns + [self.table.id]))
+        lines = []
+        for row, id_ in zip(rows, ids):
+            lines.append('\t'.join(_copy_text(
+                        now if isinstance(v, CurrentTimestamp) else v)
+                    for v in row) + '\t%d\n' % id_)
+        with cursor.copy(query) as copy:
+            copy.write(''.join(lines))
+        return ids
+
+
+_COPY_ESCAPES = str.maketrans({
+        '\\': '\\\\', '\t': '\\t', '\n': '\\n', '\r': '\\r'})
+
+
+def _copy_text(value):
+    "The COPY text format of value"
+    if value is None:
+        return '\\N'
+    if value is True:
+        return 't'
+    if value is False:
+        return 'f'
+    if isinstance(value, (datetime.date, datetime.time)):
+        return value.isoformat()
+    return str(value).translate(_COPY_ESCAPES)
+
+
+def _bulk_possible(Models):
+    "Whether no trigger on create needs the records one by one"
+    Trigger = Pool().get('ir.trigger')
+    with without_check_access():
+        return not any(
+            Trigger.get_triggers(M.__name__, 'create') for M in Models)
+
+
+def _bulk_after(Model, ids, hook_ids=None):
+    """The record rules and hooks ModelSQL.create runs after the insert
+
+    The hooks run for hook_ids (default ids): the records for which the
+    caller knows they may do something."""
+    transaction = Transaction()
+    check_access = transaction.user and transaction.check_access
+    if not ids:
+        return
+    Model._ModelSQL__check_domain_rule(ids, 'create')
+    hooks = [name for name in ['check_modification', 'on_modification']
+        if getattr(Model, name).__func__
+        is not getattr(ModelStorage, name).__func__]
+    with without_check_access():
+        # Small slices: each instance of a browse checks all the ids
+        for sub_ids in grouped_slice(
+                ids if hook_ids is None else hook_ids, 100):
+            if not hooks:
+                break
+            records = Model.browse(sub_ids)
+            Model.check_modification(
+                'create', records, external=check_access)
+            Model.on_modification('create', records)
+        transaction.create_records[Model.__name__].extend(ids)
+
+
+class _CustomerReference:
+    """Rows pointing to an existing customer by unified social credit code,
+    customer code or name (exact, else normalised when it is unique)"""
+    reference_columns = {
         'customer': ('客户名称', '客户', '公司名称', '企业名称', '公司',
             'company', 'customer name'),
+        'customer_code': ('客户编码', '客户编号', 'customer code'),
         'uscc': ('统一社会信用代码', '社会信用代码', '信用代码', '税号',
             'credit code', 'unified social credit code', 'tax id'),
-        'name': ('联系人', '姓名', '联系人姓名', 'contact', 'contact name'),
-        'title': ('职务', '职位', 'job title', 'position'),
-        'phone': ('电话', '座机', '联系电话', 'telephone', 'tel'),
-        'mobile': ('手机', '手机号', '手机号码', 'cell', 'cellphone'),
-        'email': ('邮箱', '电子邮件', '电子邮箱', 'e-mail', 'mail'),
         }
-    required = ('name',)
 
-    def prepare(self):
-        pass
-
-    def validate(self, row):
+    def validate_reference(self, row, errors):
+        "Set row.customer to (references, label), references by priority"
         data = row.data
-        errors = []
-        if not data.get('name'):
-            errors.append(gettext('crm_plus.msg_customer_import_name_required'))
-        if not data.get('customer') and not data.get('uscc'):
-            errors.append(gettext(
-                    'crm_plus.msg_customer_import_unknown_customer',
-                    value=''))
-        uscc = None
+        references = []
         if data.get('uscc'):
             try:
-                uscc = normalize_uscc(data['uscc'])
+                references.append(('uscc', normalize_uscc(data['uscc'])))
             except InvalidValue:
                 errors.append(gettext(
                         'crm_plus.msg_customer_import_invalid_uscc',
                         value=data['uscc']))
-        phones, phone_errors = self.phone_values(data, ['phone', 'mobile'])
+        if data.get('customer_code'):
+            references.append(('code', data['customer_code']))
+        if data.get('customer'):
+            references.append(('name', data['customer']))
+            normalized = normalize_name(data['customer'])
+            if normalized:
+                references.append(('normalized', normalized))
+        if not references and not errors:
+            errors.append(gettext(
+                    'crm_plus.msg_customer_import_unknown_customer',
+                    value=''))
+        row.customer = (tuple(references), data.get('customer')
+            or data.get('customer_code') or data.get('uscc'))
+
+    def resolve_customers(self, rows):
+        """Return {row line: party} for the rows whose customer is found
+        (with the access rules of the user) and {row line: reason} for the
+        others"""
+        pool = Pool()
+        Party = pool.get('party.party')
+        wanted = defaultdict(set)
+        for row in rows:
+            for kind, value in row.customer[0]:
+                wanted[kind].add(value)
+        domain = ['OR']
+        if wanted['uscc']:
+            domain.append(('identifiers', 'where', [
+                        ('type', '=', USCC_TYPE),
+                        ('code_compact', 'in', sorted(wanted['uscc'])),
+                        ]))
+        # Joined to the values, not IN lists that PostgreSQL may look up in
+        # the trigram indexes
+        for kind, name in [
+                ('code', 'code'), ('name', 'name'),
+                ('normalized', 'crm_name_normalized')]:
+            if wanted[kind]:
+                party = Party.__table__()
+                values = Values([[v] for v in sorted(wanted[kind])])
+                domain.append(('id', 'in', party.join(values,
+                            condition=Column(party, name)
+                            == Column(values, 'column1')).select(party.id)))
+        found = defaultdict(set)
+        if len(domain) > 1:
+            parties = Party.search(domain, order=[('id', 'ASC')])
+            identifiers = {}
+            if wanted['uscc']:
+                Identifier = pool.get('party.identifier')
+                for identifier in Identifier.search([
+                            ('party', 'in', [p.id for p in parties]),
+                            ('type', '=', USCC_TYPE),
+                            ]):
+                    identifiers.setdefault(
+                        identifier.party.id, set()).add(
+                        identifier.code_compact)
+            for party in parties:
+                for code in identifiers.get(party.id, ()):
+                    found['uscc', code].add(party)
+                found['code', party.code].add(party)
+                found['name', party.name].add(party)
+                found['normalized', party.crm_name_normalized].add(party)
+        customers, reasons = {}, {}
+        for row in rows:
+            references, label = row.customer
+            for reference in references:
+                parties = found.get(reference)
+                if not parties:
+                    continue
+                if len(parties) > 1:
+                    reasons[row.line] = gettext(
+                        'crm_plus.msg_customer_import_ambiguous_customer',
+                        value=label)
+                else:
+                    customers[row.line], = parties
+                break
+            else:
+                reasons[row.line] = gettext(
+                    'crm_plus.msg_customer_import_unknown_customer',
+                    value=label)
+        return customers, reasons
+
+
+@register_schema
+class ContactSchema(_CustomerReference, _PartyLookups, RowSchema):
+    """Contacts: the persons of enterprise customers (crm.contact)
+
+    The person is the one already a contact of another enterprise with the
+    same mobile or email, else a new party.  The mobile (else the phone) is
+    the work phone of the contact, a phone given beside a mobile is added
+    to the person."""
+    kind = 'contacts'
+    model = 'crm.contact'
+    columns = {
+        **_CustomerReference.reference_columns,
+        'name': ('联系人', '姓名', '联系人姓名', 'contact', 'contact name',
+            'person'),
+        'position': ('职务', '职位', 'job title', 'title'),
+        'department': ('部门', 'dept'),
+        'decision_role': ('决策角色', '角色', 'role'),
+        'phone': ('电话', '座机', '联系电话', 'telephone', 'tel'),
+        'mobile': ('手机', '手机号', '手机号码', 'cell', 'cellphone'),
+        'email': ('邮箱', '电子邮件', '电子邮箱', 'e-mail', 'mail'),
+        'birthday': ('生日', '出生日期', 'date of birth', 'birth date'),
+        'notes': ('备注', 'note', 'comment'),
+        }
+    required = ('name',)
+    # The Chinese labels, also when the language is not loaded
+    role_aliases = {
+        '决策者': 'decision_maker', '决策人': 'decision_maker',
+        '影响者': 'influencer', '使用者': 'user', '用户': 'user',
+        '把关者': 'gatekeeper', '其他': 'other',
+        }
+
+    def prepare(self):
+        Contact = Pool().get('crm.contact')
+        self.decision_roles = _selection_lookup(
+            Contact, 'decision_role', self.role_aliases)
+
+    def validate(self, row):
+        data = row.data
+        errors = []
+        values = {}
+        if not data.get('name'):
+            errors.append(gettext('crm_plus.msg_customer_import_name_required'))
+        self.validate_reference(row, errors)
+        phones, phone_errors = self.phone_values(data, ['mobile', 'phone'])
         errors.extend(phone_errors)
         email = self.email_value(data, errors)
         if not errors and not phones and not email:
             errors.append(gettext(
                     'crm_plus.msg_customer_import_contact_empty'))
+        for key in ['position', 'department', 'notes']:
+            if data.get(key):
+                values[key] = data[key]
+        if data.get('decision_role'):
+            values['decision_role'] = _selection_value(
+                self.decision_roles, data['decision_role'], errors)
+        if data.get('birthday'):
+            values['birthday'] = _parse_date(data['birthday'], errors)
         if errors:
             raise RowError(*errors)
-        row.customer = (uscc, normalize_name(data.get('customer')),
-            data.get('customer') or data.get('uscc'))
-        mechanisms = []
-        for type_, value, compact in phones:
-            mechanisms.append({'type': type_, 'value': value})
-            row.keys.append(('phone', compact, data[type_]))
+        row.person = (data['name'], [], [])  # name, phones, email keys
+        person_mechanisms = []
+        if phones:
+            type_, value, compact = phones[0]
+            values['phone'] = value
+            row.person[1].append(compact)
+            for type_, value, compact in phones[1:]:
+                person_mechanisms.append({'type': type_, 'value': value})
         if email:
-            mechanisms.append({'type': 'email', 'value': email})
-            row.keys.append(('email', email_key(email), data['email']))
-        for mechanism in mechanisms:
-            mechanism['name'] = data['name']
-            if data.get('title'):
-                mechanism['comment'] = data['title']
-        row.values = mechanisms
+            values['email'] = email
+            row.person[2].append(email_key(email))
+        row.person_mechanisms = person_mechanisms
+        # The same person twice for a customer in the file
+        customer_key = row.customer[0][0] if row.customer[0] else None
+        for compact in row.person[1]:
+            row.keys.append(('contact', (customer_key, compact),
+                    data.get('mobile') or data.get('phone')))
+        for key in row.person[2]:
+            row.keys.append(('contact', (customer_key, key), data['email']))
+        row.values = values
 
-    existing = CustomerSchema.existing
+    def check(self, rows):
+        pool = Pool()
+        Contact = pool.get('crm.contact')
+        customers, reasons = self.resolve_customers(rows)
+        for row in rows:
+            party = customers.get(row.line)
+            if party and party.crm_kind != 'enterprise':
+                reasons[row.line] = gettext(
+                    'crm_plus.msg_customer_contact_enterprise_kind',
+                    enterprise=party.rec_name)
+        rows = [r for r in rows if r.line not in reasons]
+        # The persons already contact of an enterprise, by phone and email
+        phones = {p for r in rows for p in r.person[1]}
+        emails = {e for r in rows for e in r.person[2]}
+        persons = {}
+        if phones or emails:
+            domain = ['OR']
+            if phones:
+                domain.append(('phone_compact', 'in', sorted(phones)))
+            for email in sorted(emails):
+                domain.append(('email', 'ilike', escape(email)))
+            for contact in Contact.search(domain, order=[('id', 'ASC')]):
+                if contact.phone_compact in phones:
+                    persons.setdefault(
+                        ('phone', contact.phone_compact), contact)
+                if contact.email and email_key(contact.email) in emails:
+                    persons.setdefault(
+                        ('email', email_key(contact.email)), contact)
+        existing = {(c.enterprise.id, c.person.id)
+            for c in persons.values() if c.active}
+        for row in rows:
+            name = row.data['name']
+            row.enterprise = customers[row.line]
+            row.person_id = None
+            for key in ([('phone', p) for p in row.person[1]]
+                    + [('email', e) for e in row.person[2]]):
+                contact = persons.get(key)
+                if not contact:
+                    continue
+                if contact.person.name != name:
+                    reasons[row.line] = gettext(
+                        'crm_plus.msg_customer_import_contact_other_person',
+                        value=key[1], person=contact.person.rec_name)
+                    break
+                if (row.enterprise.id, contact.person.id) in existing:
+                    reasons[row.line] = gettext(
+                        'crm_plus.msg_customer_contact_unique',
+                        person=contact.person.rec_name,
+                        enterprise=row.enterprise.rec_name)
+                    break
+                row.person_id = contact.person.id
+                break
+        return reasons
 
     def create(self, rows):
         pool = Pool()
         Party = pool.get('party.party')
-        Mechanism = pool.get('party.contact_mechanism')
-        codes = {r.customer[0] for r in rows if r.customer[0]}
-        names = {r.customer[1] for r in rows if r.customer[1]}
-        by_code, by_name = {}, {}
-        if codes:
-            for party in Party.search([
-                        ('identifiers', 'where', [
-                                ('type', '=', USCC_TYPE),
-                                ('code_compact', 'in', list(codes)),
-                                ]),
-                        ]):
-                for identifier in party.identifiers:
-                    by_code[identifier.code_compact] = party.id
-        if names:
-            for party in Party.search([
-                        ('crm_name_normalized', 'in', list(names)),
-                        ]):
-                by_name.setdefault(party.crm_name_normalized, party.id)
+        Contact = pool.get('crm.contact')
+        # The rows of a new person share it: same phone or email in the file
+        new_persons, by_key, person_of = [], {}, {}
+        for row in rows:
+            if row.person_id:
+                continue
+            keys = ([('phone', p) for p in row.person[1]]
+                + [('email', e) for e in row.person[2]])
+            index = next((by_key[k] for k in keys if k in by_key), None)
+            if index is None:
+                index = len(new_persons)
+                new_persons.append({'name': row.data['name']})
+            for key in keys:
+                by_key.setdefault(key, index)
+            person_of[row.line] = index
+            if row.person_mechanisms:
+                new_persons[index].setdefault(
+                    'contact_mechanisms', [('create', [])])[0][1].extend(
+                    row.person_mechanisms)
+        persons = Party.create(new_persons) if new_persons else []
         vlist = []
         for row in rows:
-            code, name, label = row.customer
-            party = by_code.get(code) or by_name.get(name)
-            if not party:
-                raise UserError(gettext(
-                        'crm_plus.msg_customer_import_unknown_customer',
-                        value=label))
-            for values in row.values:
-                vlist.append(dict(values, party=party))
-        Mechanism.create(vlist)
+            person = row.person_id
+            if person is None:
+                person = persons[person_of[row.line]].id
+            vlist.append(dict(row.values,
+                    enterprise=row.enterprise.id, person=person))
+        Contact.create(vlist)
+
+
+def _selection_lookup(Model, name, aliases=None):
+    "Return {header key of label or value: value} of a selection field"
+    lookup = {}
+    for language in {'en', Transaction().language, 'zh_CN'}:
+        with Transaction().set_context(language=language):
+            definition = Model.fields_get([name])[name]
+        for value, label in definition['selection']:
+            if value:
+                lookup[header_key(value)] = value
+                lookup[header_key(label)] = value
+    for alias, value in (aliases or {}).items():
+        lookup.setdefault(header_key(alias), value)
+    return lookup
+
+
+def _selection_value(lookup, text, errors):
+    value = lookup.get(header_key(text))
+    if value is None:
+        errors.append(gettext(
+                'crm_plus.msg_customer_import_invalid_value', value=text))
+    return value
+
+
+DATE_FORMATS = ['%Y-%m-%d', '%Y/%m/%d', '%Y.%m.%d', '%Y%m%d', '%Y年%m月%d日']
+TIME_FORMATS = ['%H:%M', '%H:%M:%S', '%H时%M分', '%H点%M分', '%H点']
+
+
+def _parse_date(text, errors):
+    text = unicodedata.normalize('NFKC', text).strip()
+    for format_ in DATE_FORMATS:
+        try:
+            return datetime.datetime.strptime(text, format_).date()
+        except ValueError:
+            continue
+    errors.append(gettext(
+            'crm_plus.msg_customer_import_invalid_date', value=text))
+
+
+def _parse_time(text, errors):
+    text = unicodedata.normalize('NFKC', text).strip()
+    for format_ in TIME_FORMATS:
+        try:
+            return datetime.datetime.strptime(text, format_).time()
+        except ValueError:
+            continue
+    errors.append(gettext(
+            'crm_plus.msg_customer_import_invalid_date', value=text))
+
+
+def _parse_datetime(text, errors):
+    "Return the datetime of a date with an optional time"
+    text = unicodedata.normalize('NFKC', text).strip()
+    date_text, _, time_text = text.replace('T', ' ').partition(' ')
+    date = _parse_date(date_text, errors)
+    time_ = datetime.time()
+    if time_text.strip():
+        time_ = _parse_time(time_text, errors)
+    if date and time_:
+        return datetime.datetime.combine(date, time_)
+
+
+def _parse_duration(text, errors):
+    """Return the timedelta of minutes ("30", "30分钟", "30 min"), of
+    "H:MM[:SS]" or of hours ("1.5h", "2小时")"""
+    value = unicodedata.normalize('NFKC', text).strip().lower()
+    try:
+        if ':' in value:
+            parts = [int(p) for p in value.split(':')]
+            if len(parts) in {2, 3} and all(p >= 0 for p in parts):
+                parts += [0] * (3 - len(parts))
+                return datetime.timedelta(
+                    hours=parts[0], minutes=parts[1], seconds=parts[2])
+        else:
+            for suffixes, unit in [
+                    (('小时', 'hours', 'hour', 'h'), 'hours'),
+                    (('分钟', '分', 'minutes', 'minute', 'mins', 'min',
+                            'm'), 'minutes'),
+                    (('', ), 'minutes')]:
+                for suffix in suffixes:
+                    if value.endswith(suffix):
+                        number = float(value[:len(value) - len(suffix)]
+                            .strip())
+                        if number >= 0:
+                            return datetime.timedelta(**{unit: number})
+                        raise ValueError(value)
+    except ValueError:
+        pass
+    errors.append(gettext(
+            'crm_plus.msg_customer_import_invalid_duration', value=text))
+
+
+@register_schema
+class InteractionSchema(_CustomerReference, RowSchema):
+    """Interactions with customers (crm.interaction)
+
+    Dates without time are at midnight; they are in the company's timezone
+    (UTC without one) and stored in UTC like those entered in the client.
+    The same customer, date, type and subject twice is a duplicate."""
+    kind = 'interactions'
+    model = 'crm.interaction'
+    columns = {
+        **_CustomerReference.reference_columns,
+        'type': ('类型', '方式', '沟通方式', '互动类型', 'interaction type'),
+        'date': ('日期', '时间', '日期时间', '沟通时间', 'datetime',
+            'date time'),
+        'time': ('时刻', 'hour'),
+        'direction': ('方向', '呼入呼出'),
+        'duration': ('时长', '通话时长', '持续时间', '分钟'),
+        'subject': ('主题', '标题', '事由'),
+        'summary': ('摘要', '内容', '纪要', '详情', 'description',
+            'details', 'notes'),
+        'outcome': ('结果', '沟通结果', 'result'),
+        'next_step': ('下一步', '下一步行动', 'next step'),
+        'follow_up_date': ('跟进日期', '下次跟进', '下次跟进日期',
+            'follow-up date', 'follow up'),
+        'follow_up_user': ('跟进人', '负责人', '跟进负责人', 'responsible',
+            'follow-up user', 'user'),
+        }
+    required = ('type', 'date', 'subject')
+    type_aliases = {
+        '电话': 'call', '打电话': 'call', '来电': 'call', '去电': 'call',
+        'phone': 'call', 'phone call': 'call',
+        '电子邮件': 'email', '邮件': 'email', 'e-mail': 'email',
+        'mail': 'email',
+        '会面': 'meeting', '开会': 'meeting', '会议': 'meeting',
+        '上门': 'visit', '拜访': 'visit', '上门拜访': 'visit', '走访': 'visit',
+        '短信': 'message', '微信': 'message', 'sms': 'message',
+        'wechat': 'message', 'chat': 'message',
+        '笔记': 'note', '记录': 'note', '消息': 'message', '备注': 'note',
+        }
+    direction_aliases = {
+        '来电': 'inbound', '呼入': 'inbound', '入': 'inbound',
+        'in': 'inbound', '去电': 'outbound', '呼出': 'outbound',
+        '内部': 'internal',
+        '出': 'outbound', 'out': 'outbound',
+        }
+    outcome_aliases = {
+        '正面': 'positive', '好': 'positive', '一般': 'neutral',
+        '负面': 'negative', '无人接听': 'no_answer', '未接': 'no_answer',
+        '积极': 'positive', '中性': 'neutral', '消极': 'negative',
+        '未接通': 'no_answer',
+        }
+
+    def prepare(self):
+        pool = Pool()
+        Interaction = pool.get('crm.interaction')
+        User = pool.get('res.user')
+        Company = pool.get('company.company')
+        self.types = _selection_lookup(
+            Interaction, 'type', self.type_aliases)
+        self.directions = _selection_lookup(
+            Interaction, 'direction', self.direction_aliases)
+        self.outcomes = _selection_lookup(
+            Interaction, 'outcome', self.outcome_aliases)
+        with Transaction().set_context(_check_access=False):
+            self.users = {u.login: u.id for u in User.search([])}
+        self.company = Transaction().context.get('company')
+        self.timezone = None
+        if self.company:
+            company = Company(self.company)
+            if company.timezone:
+                self.timezone = ZoneInfo(company.timezone)
+
+    def validate(self, row):
+        data = row.data
+        errors = []
+        values = {}
+        if not self.company:
+            errors.append(gettext(
+                    'crm_plus.msg_customer_import_no_company'))
+        self.validate_reference(row, errors)
+        values['type'] = _selection_value(self.types, data.get('type', ''),
+            errors)
+        date = None
+        if data.get('date'):
+            date = _parse_datetime(data['date'], errors)
+            if date and data.get('time'):
+                time_ = _parse_time(data['time'], errors)
+                if time_:
+                    date = datetime.datetime.combine(date.date(), time_)
+        else:
+            errors.append(gettext(
+                    'crm_plus.msg_customer_import_invalid_date', value=''))
+        if date:
+            if self.timezone:
+                date = date.replace(tzinfo=self.timezone).astimezone(
+                    datetime.timezone.utc).replace(tzinfo=None)
+            values['date'] = date
+        values['direction'] = 'outbound'
+        if data.get('direction'):
+            values['direction'] = _selection_value(
+                self.directions, data['direction'], errors)
+        if data.get('duration'):
+            values['duration'] = _parse_duration(data['duration'], errors)
+        if data.get('subject'):
+            values['subject'] = data['subject']
+        else:
+            errors.append(gettext(
+                    'crm_plus.msg_customer_import_subject_required'))
+        for key in ['summary', 'next_step']:
+            if data.get(key):
+                values[key] = data[key]
+        if data.get('outcome'):
+            values['outcome'] = _selection_value(
+                self.outcomes, data['outcome'], errors)
+        if data.get('follow_up_date'):
+            values['follow_up_date'] = _parse_date(
+                data['follow_up_date'], errors)
+        if data.get('follow_up_user'):
+            user = self.users.get(data['follow_up_user'])
+            if not user:
+                errors.append(gettext(
+                        'crm_plus.msg_customer_import_unknown_user',
+                        value=data['follow_up_user']))
+            values['follow_up_user'] = user
+        if errors:
+            raise RowError(*errors)
+        values['company'] = self.company
+        row.keys.append(('interaction', (
+                    row.customer[0][0], values['date'], values['type'],
+                    values['subject']), values['subject']))
+        row.values = values
+
+    def check(self, rows):
+        pool = Pool()
+        Interaction = pool.get('crm.interaction')
+        customers, reasons = self.resolve_customers(rows)
+        rows = [r for r in rows if r.line not in reasons]
+        if not rows:
+            return reasons
+        with Transaction().set_context(_check_access=False):
+            existing = {(i.party.id, i.date, i.type, i.subject)
+                for i in Interaction.search([
+                        ('party', 'in', list({
+                                    customers[r.line].id for r in rows})),
+                        ('date', 'in', list({
+                                    r.values['date'] for r in rows})),
+                        ])}
+        for row in rows:
+            row.values['party'] = customers[row.line].id
+            if (row.values['party'], row.values['date'], row.values['type'],
+                    row.values['subject']) in existing:
+                reasons[row.line] = gettext(
+                    'crm_plus.msg_customer_import_duplicate_interaction',
+                    party=customers[row.line].rec_name)
+        return reasons
+
+    def create(self, rows):
+        Interaction = Pool().get('crm.interaction')
+        Interaction.create([r.values for r in rows])

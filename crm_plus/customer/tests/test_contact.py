@@ -24,7 +24,8 @@ class ContactTestCase(TestCase):
         Party = pool.get('party.party')
         Contact = pool.get('crm.contact')
         enterprise, person = Party.create([
-                {'name': "Enterprise"}, {'name': "Person"}])
+                {'name': "Enterprise", 'crm_kind': 'enterprise'},
+                {'name': "Person"}])
         contact, = Contact.create([{
                     'enterprise': enterprise.id,
                     'person': person.id,
@@ -44,7 +45,8 @@ class ContactTestCase(TestCase):
         ModelData = pool.get('ir.model.data')
 
         visible = self.create_contact()
-        hidden_enterprise, = Party.create([{'name': "Hidden"}])
+        hidden_enterprise, = Party.create([
+                {'name': "Hidden", 'crm_kind': 'enterprise'}])
         hidden, = Contact.create([{
                     'enterprise': hidden_enterprise.id,
                     'person': visible.person.id,
@@ -71,6 +73,31 @@ class ContactTestCase(TestCase):
                         }])
             self.assertEqual(contact.person.name, "New Person")
         self.assertIn(hidden, Contact.search([]))
+
+    @with_transaction()
+    def test_contact_kinds(self):
+        "The enterprise is an enterprise customer, the person is not one"
+        pool = Pool()
+        Party = pool.get('party.party')
+        Contact = pool.get('crm.contact')
+        contact = self.create_contact()
+        other, individual, supplier = Party.create([
+                {'name': "Other", 'crm_kind': 'enterprise'},
+                {'name': "Individual", 'crm_kind': 'individual'},
+                {'name': "Supplier"}])
+        # An individual customer may be the contact of an enterprise
+        Contact.create([{
+                    'enterprise': other.id, 'person': individual.id}])
+        for enterprise in [individual, supplier]:
+            with self.assertRaises(ValidationError) as context:
+                Contact.create([{
+                            'enterprise': enterprise.id,
+                            'person': contact.person.id}])
+            self.assertIn(enterprise.name, context.exception.message)
+            self.assertIn("enterprise customers", context.exception.message)
+        with self.assertRaises(ValidationError) as context:
+            Contact.write([contact], {'person': other.id})
+        self.assertIn("cannot be the person", context.exception.message)
 
     @with_transaction()
     def test_phone_region_from_configuration(self):

@@ -1,9 +1,14 @@
 import csv
+import datetime as dt
 import os
 import tempfile
 import unittest
 import uuid
+from unittest.mock import patch
 
+from sql import Column, Null
+
+from trytond.model import fields
 from trytond.modules.company.tests import create_company, create_employee
 from trytond.pool import Pool
 from trytond.tests.test_tryton import (
@@ -75,16 +80,17 @@ class ImportTestCase(unittest.TestCase):
     def name(self, name):
         return '%s %s' % (name, self.tag)
 
-    def create_existing(self, name, uscc, phone):
+    def create_existing(self, name, uscc, phone, kind='enterprise'):
         with Transaction().start(DB_NAME, USER) as transaction:
             Party = Pool().get('party.party')
             with Transaction().set_context(_crm_skip_duplicate_check=True):
                 party, = Party.create([{
                             'name': name,
+                            'crm_kind': kind,
                             'identifiers': [('create', [{
                                             'type': 'cn_vat',
                                             'code': uscc,
-                                            }])],
+                                            }] if uscc else [])],
                             'contact_mechanisms': [('create', [{
                                             'type': 'phone',
                                             'value': phone,
@@ -187,6 +193,98 @@ class ImportTestCase(unittest.TestCase):
             self.assertEqual(party.phone, '+86 755 2345 6789')
             self.assertEqual(party.email, 'info@acme.example.cn')
 
+    def test_bulk_create_as_orm(self):
+        "The bulk insert stores, reads and validates as Party.create"
+        from ..importer import Row
+        data = {'name': "Bulk", 'uscc': USCC[3],
+            'phone': '010 6512 3456', 'mobile': '13900000123',
+            'fax': '010 6512 3457', 'email': 'Info@Bulk.Example.CN',
+            'website': 'https://bulk.example.cn', 'city': '北京',
+            'street': '朝阳区1号', 'postal_code': '100000',
+            'owner': 'Wang Fang ' + self.tag, 'tags': '重点客户，批量'}
+        importer = Importer(DB_NAME, 'customers')
+        with Transaction().start(DB_NAME, USER, context=importer.context
+                ) as transaction:
+            pool = Pool()
+            Party = pool.get('party.party')
+            schema = importer.schema
+            schema.prepare()
+            created = {}
+            for bulk, code in [(False, 'ORM'), (True, 'BULK')]:
+                row = Row(2, dict(data, code=code + self.tag), [])
+                schema.validate(row)
+                schema.bulk = bulk
+                schema.create([row])
+                party, = Party.search([('code', '=', code + self.tag)])
+                created[bulk] = party.id
+            orm, bulk = created[False], created[True]
+
+            # The same rows in every table
+            cursor = transaction.connection.cursor()
+            for Model in schema.bulk_models() + [
+                    pool.get('crm.customer.owner_history')]:
+                table = Model.__table__()
+                column = table.id if Model == Party else table.party
+                names = sorted(n for n, f in Model._fields.items()
+                    if not hasattr(f, 'set')
+                    and not isinstance(f, fields.Function)
+                    and n not in {'id', 'create_date', 'write_date'})
+                rows = {}
+                for party_id in [orm, bulk]:
+                    cursor.execute(*table.select(
+                            *[Column(table, n) for n in names],
+                            table.write_date != Null,
+                            where=column == party_id,
+                            order_by=[table.id]))
+                    rows[party_id] = [
+                        {n: v for n, v in zip(names + ['written'], r)
+                            if n not in {'party', 'code', 'code_alnum',
+                                'code_digit'}}
+                        for r in cursor]
+                if Model in schema.bulk_models()[:5]:
+                    self.assertTrue(rows[orm], Model.__name__)
+                self.assertEqual(rows[bulk], rows[orm], Model.__name__)
+
+            # The same read, search and validation
+            names = [n for n in Party._fields
+                if n not in {'id', 'code', 'code_alnum', 'code_digit',
+                    'rec_name', 'create_date', 'write_date',
+                    'full_name', 'tax_identifier', 'crm_duplicates',
+                    'crm_duplicate_reason'}]
+            x2many = [n for n in names
+                if Party._fields[n]._type in {'one2many', 'many2many'}]
+
+            def read(party_id):
+                values, = Party.read([party_id], names)
+                values.pop('id')
+                for name in x2many:
+                    values[name] = len(values[name])
+                return values
+            self.maxDiff = None
+            orm_values, bulk_values = read(orm), read(bulk)
+            self.assertEqual(
+                {k: v for k, v in bulk_values.items() if v != orm_values[k]},
+                {})
+            self.assertEqual(
+                Party(bulk).tax_identifier.code,
+                Party(orm).tax_identifier.code)
+            self.assertEqual(
+                list(Party(bulk).crm_duplicates), [Party(orm)])
+            for domain in [
+                    [('name', 'ilike', 'bulk')],
+                    [('contact_mechanisms.value_compact', '=',
+                            '+8613900000123')],
+                    [('identifiers.code_compact', '=', USCC[3])],
+                    [('rec_name', 'ilike', '%bulk.example%')],
+                    ]:
+                self.assertEqual(
+                    sorted(p.id for p in Party.search(domain)),
+                    sorted([orm, bulk]), domain)
+            Party._validate(Party.browse([orm, bulk]))
+            for Model in schema.bulk_models():
+                Model._validate(Model.search([]))
+            transaction.rollback()
+
     def test_failing_batch_not_half_written(self):
         "A batch failing on a database constraint is rolled back whole"
         with Transaction().start(DB_NAME, USER) as transaction:
@@ -218,25 +316,236 @@ class ImportTestCase(unittest.TestCase):
             self.assertFalse(Mechanism.search(
                     [('value_compact', '=', '+8613700000002')]))
 
-    def test_import_contacts(self):
-        "Contacts become named contact mechanisms of their customer"
-        customer = self.name("杭州联系人测试有限公司")
-        self.create_existing(customer, USCC[4], '+86 571 8888 0001')
-        header = ['客户名称', '联系人', '职务', '手机', '邮箱']
-        path = self.write_csv(header, [
-                [customer, '李雷', '采购经理', '13600000001',
-                    'lilei@example.cn'],
-                ['不存在的客户 ' + self.tag, '韩梅梅', '', '13600000002', ''],
-                ])
-        summary = Importer(DB_NAME, 'contacts').run(path)
-        self.assertEqual((summary.imported, summary.rejected), (1, 1))
+    def contact_counts(self):
         with Transaction().start(DB_NAME, USER, readonly=True):
-            Party = Pool().get('party.party')
-            party, = Party.search([('name', '=', customer)])
+            pool = Pool()
+            Party = pool.get('party.party')
+            Contact = pool.get('crm.contact')
+            Mechanism = pool.get('party.contact_mechanism')
+            return (
+                Party.search_count([]),
+                Contact.search_count([]),
+                Mechanism.search_count([]))
+
+    def test_import_contacts(self):
+        "Contacts become persons of their enterprise, shared by mobile"
+        customer = self.name("杭州联系人测试有限公司")
+        customer_id = self.create_existing(
+            customer, USCC[4], '+86 571 8888 0001')
+        other = self.name("宁波第二联系人有限公司")
+        self.create_existing(other, '91330200MA2AFUQ02D', '+86 574 8888 0002')
+        individual = self.name("个人客户")
+        self.create_existing(
+            individual, '', '+86 574 8888 0003', kind='individual')
+        header = ['客户名称', '统一社会信用代码', '联系人', '职务', '部门',
+            '决策角色', '手机', '电话', '邮箱', '生日']
+        rows = [
+            # 2: good, by name
+            [customer, '', '李雷', '采购经理', '采购部', '决策者',
+                '13600000001', '0571 8888 0009', 'LiLei@Example.cn',
+                '1985-03-02'],
+            # 3: unknown customer
+            ['不存在的客户 ' + self.tag, '', '韩梅梅', '', '', '',
+                '13600000002', '', '', ''],
+            # 4: the same person for another enterprise, by USCC
+            ['', '91330200MA2AFUQ02D', '李雷', '顾问', '', 'Influencer',
+                '136 0000 0001', '', '', ''],
+            # 5: invalid mobile
+            [customer, '', '王五', '', '', '', '12345', '', '', ''],
+            # 6: not an enterprise
+            [individual, '', '赵六', '', '', '', '13600000006', '', '', ''],
+            # 7: the mobile of Li Lei for someone else
+            [other, '', '钱七', '', '', '', '13600000001', '', '', ''],
+            # 8: unknown decision role and invalid birthday
+            [customer, '', '孙八', '', '', '老板', '13600000008', '', '',
+                '1985-13-02'],
+            # 9: twice the same person for the customer in the file
+            [customer, '', '李雷', '', '', '', '+8613600000001', '', '', ''],
+            ]
+        path = self.write_csv(header, rows)
+        report = os.path.join(self.folder.name, 'report.csv')
+        before = self.contact_counts()
+
+        summary = Importer(DB_NAME, 'contacts', batch_size=3).run(
+            path, report=report)
+
+        self.assertEqual((summary.imported, summary.rejected), (2, 6))
+        after = self.contact_counts()
+        # One person, two contacts, the landline of the person
+        self.assertEqual(
+            tuple(a - b for a, b in zip(after, before)), (1, 2, 1))
+        rejected = self.read_report(report)
+        self.assertEqual(sorted(rejected), [3, 5, 6, 7, 8, 9], rejected)
+        self.assertIn('不存在的客户', rejected[3])
+        self.assertIn('12345', rejected[5])
+        self.assertIn('enterprise customers', rejected[6])
+        self.assertIn('李雷', rejected[7])
+        self.assertIn('老板', rejected[8])
+        self.assertIn('1985-13-02', rejected[8])
+        self.assertIn('line 2', rejected[9])
+        with Transaction().start(DB_NAME, USER, readonly=True):
+            pool = Pool()
+            Party = pool.get('party.party')
+            Contact = pool.get('crm.contact')
+            first, second = Contact.search([
+                    ('person.name', '=', '李雷'),
+                    ('enterprise.name', 'in', [customer, other]),
+                    ], order=[('id', 'ASC')])
+            self.assertEqual(first.enterprise.id, customer_id)
+            self.assertEqual(first.person, second.person)
             self.assertEqual(
-                sorted((m.name, m.type, m.comment)
-                    for m in party.contact_mechanisms if m.name),
-                [('李雷', 'email', '采购经理'), ('李雷', 'mobile', '采购经理')])
+                (first.position, first.department, first.decision_role,
+                    first.phone_compact, first.email, first.birthday),
+                ('采购经理', '采购部', 'decision_maker', '+8613600000001',
+                    'LiLei@example.cn', dt.date(1985, 3, 2)))
+            self.assertEqual(
+                (second.position, second.decision_role),
+                ('顾问', 'influencer'))
+            self.assertEqual(
+                [(m.type, m.value_compact)
+                    for m in first.person.contact_mechanisms],
+                [('phone', '+8657188880009')])
+            # Nothing added to the enterprise itself
+            party = Party(customer_id)
+            self.assertEqual(len(party.contact_mechanisms), 1)
+
+    def test_contacts_failing_batch_not_half_written(self):
+        "A batch of contacts failing on a constraint is rolled back whole"
+        customer = self.name("苏州整批回滚有限公司")
+        uscc = '91320500MA1MXXXX0X'
+        self.create_existing(customer, uscc, '+86 512 8888 0001')
+        header = ['客户名称', '统一社会信用代码', '联系人', '手机']
+        rows = [
+            [customer, '', '周九', '13500000009'],
+            # The same enterprise and person, found by the USCC: only the
+            # contact constraint sees the duplicate
+            ['', uscc, '周九', '13500000009'],
+            ]
+        path = self.write_csv(header, rows)
+        report = os.path.join(self.folder.name, 'report.csv')
+        before = self.contact_counts()
+
+        summary = Importer(DB_NAME, 'contacts', batch_size=10).run(
+            path, report=report)
+
+        self.assertEqual((summary.imported, summary.rejected), (1, 1))
+        after = self.contact_counts()
+        self.assertEqual(
+            tuple(a - b for a, b in zip(after, before)), (1, 1, 0))
+        self.assertIn('周九', self.read_report(report)[3])
+
+    def interaction_rows(self, customer, uscc):
+        return [
+            # 2: good, by USCC, Chinese labels, follow-up
+            ['', uscc, '拜访', '2026-11-20 14:30', '呼出', '45',
+                '产品演示 ' + self.tag, '演示了新设备', '积极', '2026-11-27',
+                'admin'],
+            # 3: good, by name, English labels, date only
+            [customer, '', 'Call', '2026/11/21', 'Inbound', '1:30',
+                'Price question ' + self.tag, '', 'No Answer', '', ''],
+            # 4: unknown customer
+            ['不存在 ' + self.tag, '', 'call', '2026-11-21', '', '',
+                'Unknown', '', '', '', ''],
+            # 5: unknown type, invalid date
+            [customer, '', '传真', '2026-02-30', '', '', 'Fax', '', '', '',
+                ''],
+            # 6: unknown responsible, invalid duration
+            [customer, '', 'note', '2026-11-22 09:00', '', 'long',
+                'Note ' + self.tag, '', '', '2026-11-30', 'nobody'],
+            # 7: duplicate of line 2 in the file
+            ['', uscc, 'visit', '2026-11-20 14:30', '', '',
+                '产品演示 ' + self.tag, '', '', '', ''],
+            ]
+
+    def test_import_interactions(self):
+        "Interactions land on their customer, bad rows are reported"
+        customer = self.name("广州互动测试有限公司")
+        uscc = '91440101MA59TA8Q3W'
+        customer_id = self.create_existing(
+            customer, uscc, '+86 20 8888 0001')
+        header = ['客户名称', '统一社会信用代码', '类型', '日期', '方向',
+            '时长', '主题', '内容', '结果', '跟进日期', '跟进人']
+        path = self.write_csv(header, self.interaction_rows(customer, uscc))
+        report = os.path.join(self.folder.name, 'report.csv')
+
+        summary = Importer(DB_NAME, 'interactions', batch_size=2).run(
+            path, report=report)
+
+        self.assertEqual((summary.imported, summary.rejected), (2, 4))
+        rejected = self.read_report(report)
+        self.assertEqual(sorted(rejected), [4, 5, 6, 7], rejected)
+        self.assertIn('不存在', rejected[4])
+        self.assertIn('传真', rejected[5])
+        self.assertIn('2026-02-30', rejected[5])
+        self.assertIn('nobody', rejected[6])
+        self.assertIn('long', rejected[6])
+        self.assertIn('line 2', rejected[7])
+        with Transaction().start(DB_NAME, USER, readonly=True):
+            pool = Pool()
+            Interaction = pool.get('crm.interaction')
+            visit, call = Interaction.search([
+                    ('party', '=', customer_id),
+                    ], order=[('date', 'ASC')])
+            self.assertEqual(
+                (visit.type, visit.date, visit.direction, visit.duration,
+                    visit.summary, visit.outcome, visit.follow_up_date,
+                    visit.follow_up_user.id, visit.user.id),
+                ('visit', dt.datetime(2026, 11, 20, 14, 30), 'outbound',
+                    dt.timedelta(minutes=45), '演示了新设备', 'positive',
+                    dt.date(2026, 11, 27), USER, USER))
+            follow_up, = visit.follow_ups
+            self.assertEqual(follow_up.due_date, dt.date(2026, 11, 27))
+            self.assertEqual(
+                (call.type, call.date, call.direction, call.duration,
+                    call.outcome, call.follow_ups),
+                ('call', dt.datetime(2026, 11, 21), 'inbound',
+                    dt.timedelta(hours=1, minutes=30), 'no_answer', ()))
+
+        # Imported again, the interactions exist already
+        report = os.path.join(self.folder.name, 'again.csv')
+        summary = Importer(DB_NAME, 'interactions').run(path, report=report)
+        self.assertEqual(summary.imported, 0)
+        rejected = self.read_report(report)
+        self.assertIn(customer, rejected[2])
+        self.assertIn('already exists', rejected[3])
+
+    def test_interactions_failing_batch_not_half_written(self):
+        "A batch of interactions failing on save is rolled back whole"
+        pool = Pool(DB_NAME)
+        Interaction = pool.get('crm.interaction')
+        customer = self.name("佛山失败批次有限公司")
+        uscc = '91440600MA4UQ1N13P'
+        customer_id = self.create_existing(
+            customer, uscc, '+86 757 8888 0001')
+        header = ['客户名称', '类型', '日期', '主题', '跟进日期']
+        path = self.write_csv(header, [
+                [customer, 'call', '2026-11-02', 'One', '2026-11-09'],
+                [customer, 'call', '2026-11-03', 'Boom', '2026-11-10'],
+                [customer, 'call', '2026-11-04', 'Three', '2026-11-11'],
+                ])
+        report = os.path.join(self.folder.name, 'report.csv')
+        sync = Interaction._sync_follow_ups.__func__
+
+        def failing_sync(cls, interactions):
+            # After the interactions are inserted, as a constraint would
+            sync(cls, interactions)
+            if any(i.subject == 'Boom' for i in interactions):
+                raise ValueError("boom")
+
+        with patch.object(Interaction, '_sync_follow_ups',
+                classmethod(failing_sync)):
+            summary = Importer(DB_NAME, 'interactions', batch_size=10).run(
+                path, report=report)
+
+        self.assertEqual((summary.imported, summary.rejected), (2, 1))
+        self.assertIn('boom', self.read_report(report)[3])
+        with Transaction().start(DB_NAME, USER, readonly=True):
+            FollowUp = Pool().get('crm.follow_up')
+            interactions = Interaction.search([('party', '=', customer_id)])
+            self.assertEqual(
+                sorted(i.subject for i in interactions), ['One', 'Three'])
+            self.assertEqual(
+                len(FollowUp.search([('party', '=', customer_id)])), 2)
 
     def test_not_available(self):
         "An unknown kind of import is refused with the available ones"
