@@ -39,6 +39,10 @@ import tempfile
 import time
 from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).parent))
+
+from bench_timeline import create_documents, read_360  # noqa: E402
+
 URI = os.environ.get(
     'TRYTOND_DATABASE_URI', 'postgresql://root@127.0.0.1:5432/')
 
@@ -416,9 +420,6 @@ def populate_360(name, company_id, employee_ids, count=1000):
     from trytond.transaction import Transaction
     pool = Pool(name)
     Party = pool.get('party.party')
-    Interaction = pool.get('crm.interaction')
-    Opportunity = pool.get('sale.opportunity')
-    Sale = pool.get('sale.sale')
     Contact = pool.get('crm.contact')
 
     started = time.monotonic()
@@ -440,28 +441,7 @@ def populate_360(name, company_id, employee_ids, count=1000):
                     'person_name': person(10_000_000 + i),
                     'position': '经理',
                     } for i in range(5)])
-        now = dt.datetime.now().replace(microsecond=0)
-        types = ['call', 'email', 'meeting', 'visit', 'message', 'note']
-        Interaction.create([{
-                    'party': party.id,
-                    'type': types[i % len(types)],
-                    'direction': 'outbound',
-                    'subject': f'Interaction {i}',
-                    'date': now - dt.timedelta(hours=i),
-                    'follow_up_date': (
-                        (now + dt.timedelta(days=i % 30)).date()
-                        if i % 20 == 0 else None),
-                    } for i in range(count)])
-        Opportunity.create([{
-                    'party': party.id,
-                    'description': f'Opportunity {i}',
-                    'start_date': (now - dt.timedelta(days=i)).date(),
-                    } for i in range(20)])
-        Sale.create([{
-                    'party': party.id,
-                    'description': f'Sale {i}',
-                    'sale_date': (now - dt.timedelta(days=i)).date(),
-                    } for i in range(20)])
+        create_documents(party.id, count)
         return party.id
     customer_id = retry(name, create, context={
             'company': company_id, '_crm_skip_duplicate_check': True,
@@ -597,8 +577,6 @@ def explain(name, user_id, domain, limit):
 
 
 def time_360(name, user_id, party_id, runs):
-    sys.path.insert(0, str(Path(__file__).parent))
-    from bench_timeline import read_360
     from trytond.pool import Pool
     from trytond.transaction import Transaction
     pool = Pool(name)

@@ -88,9 +88,6 @@ def populate(count):
     Currency = pool.get('currency.currency')
     Party = pool.get('party.party')
     User = pool.get('res.user')
-    Interaction = pool.get('crm.interaction')
-    Opportunity = pool.get('sale.opportunity')
-    Sale = pool.get('sale.sale')
 
     currency, = Currency.create([{
                 'name': 'Yuan', 'code': 'CNY', 'symbol': '¥'}])
@@ -102,21 +99,34 @@ def populate(count):
     others = Party.create([{'name': f'Other {i}'} for i in range(50)])
     customer, = Party.create([{'name': 'Bench Customer'}])
     with Transaction().set_context(company=company.id, user=1):
-        now = dt.datetime.now().replace(microsecond=0)
-        types = ['call', 'email', 'meeting', 'visit', 'message', 'note']
-        values = []
-        for i in range(count):
-            values.append({
-                    'party': customer.id,
-                    'type': types[i % len(types)],
-                    'direction': 'outbound',
-                    'subject': f'Interaction {i}',
-                    'date': now - dt.timedelta(hours=i),
-                    'follow_up_date': (
-                        (now + dt.timedelta(days=i % 30)).date()
-                        if i % 20 == 0 else None),
-                    })
-            # other customers' interactions the queries must skip
+        create_documents(customer.id, count, others)
+    return customer.id
+
+
+def create_documents(party_id, count, others=()):
+    """Create for party_id count interactions (one in twenty with a
+    follow-up), 20 opportunities and 20 sales; as many interactions of the
+    others, which the queries must skip"""
+    from trytond.pool import Pool
+    pool = Pool()
+    Interaction = pool.get('crm.interaction')
+    Opportunity = pool.get('sale.opportunity')
+    Sale = pool.get('sale.sale')
+    now = dt.datetime.now().replace(microsecond=0)
+    types = ['call', 'email', 'meeting', 'visit', 'message', 'note']
+    values = []
+    for i in range(count):
+        values.append({
+                'party': party_id,
+                'type': types[i % len(types)],
+                'direction': 'outbound',
+                'subject': f'Interaction {i}',
+                'date': now - dt.timedelta(hours=i),
+                'follow_up_date': (
+                    (now + dt.timedelta(days=i % 30)).date()
+                    if i % 20 == 0 else None),
+                })
+        if others:
             values.append({
                     'party': others[i % len(others)].id,
                     'type': 'call',
@@ -124,18 +134,17 @@ def populate(count):
                     'subject': f'Other {i}',
                     'date': now - dt.timedelta(hours=i),
                     })
-        Interaction.create(values)
-        Opportunity.create([{
-                    'party': customer.id,
-                    'description': f'Opportunity {i}',
-                    'start_date': (now - dt.timedelta(days=i)).date(),
-                    } for i in range(20)])
-        Sale.create([{
-                    'party': customer.id,
-                    'description': f'Sale {i}',
-                    'sale_date': (now - dt.timedelta(days=i)).date(),
-                    } for i in range(20)])
-    return customer.id
+    Interaction.create(values)
+    Opportunity.create([{
+                'party': party_id,
+                'description': f'Opportunity {i}',
+                'start_date': (now - dt.timedelta(days=i)).date(),
+                } for i in range(20)])
+    Sale.create([{
+                'party': party_id,
+                'description': f'Sale {i}',
+                'sale_date': (now - dt.timedelta(days=i)).date(),
+                } for i in range(20)])
 
 
 def view_fields(view):

@@ -18,7 +18,7 @@ from trytond.transaction import Transaction
 #: multiplier of the source ids, the number of sources a timeline can hold
 SOURCES = 10
 #: the number of latest rows the customer form shows
-FORM_LIMIT = 50
+FORM_LIMIT = 100
 
 
 class CustomerTimeline(ModelSQL, ModelView):
