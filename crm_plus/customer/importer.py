@@ -17,6 +17,7 @@ import re
 import time
 import unicodedata
 from collections import defaultdict
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 import phonenumbers
@@ -30,7 +31,6 @@ from trytond.model import ModelStorage, fields
 from trytond.modules.company.model import CompanyValueMixin
 from trytond.pool import Pool
 from trytond.tools import grouped_slice
-from trytond.tools.email_ import normalize_email
 from trytond.tools.timezone import ZoneInfo
 from trytond.transaction import Transaction, without_check_access
 
@@ -230,6 +230,31 @@ class Importer:
         with self._transaction(readonly=True):
             mapping = self.schema.map_header(header)
             self.schema.prepare()
+        # A batch is validated while the one before it is written: the
+        # writer thread waits on the database most of the time, which
+        # leaves the interpreter to the validation.  One writer keeps the
+        # batches in the order of the file.  An in-memory SQLite database
+        # exists only in its thread.
+        if backend.name == 'sqlite' and self.database_name == ':memory:':
+            writer = _InlineExecutor()
+        else:
+            writer = ThreadPoolExecutor(max_workers=1)
+        with writer:
+            writing = None
+            for batch in self._batches(reader, mapping, summary):
+                valid = self._validate_batch(batch)
+                if writing:
+                    summary.imported += writing.result()
+                writing = writer.submit(self._write_batch, valid)
+            if writing:
+                summary.imported += writing.result()
+        summary.rejected = len(self.rejected)
+        if report:
+            self.write_report(report)
+        summary.seconds = time.monotonic() - start
+        return summary
+
+    def _batches(self, reader, mapping, summary):
         batch = []
         for line, cells in enumerate(reader, start=2):
             if not any(c.strip() for c in cells):
@@ -239,24 +264,16 @@ class Importer:
                 if i < len(cells)}
             batch.append(Row(line, data, cells))
             if len(batch) >= self.batch_size:
-                summary.imported += self._import_batch(batch)
+                yield batch
                 batch = []
         if batch:
-            summary.imported += self._import_batch(batch)
-        summary.rejected = len(self.rejected)
-        if report:
-            self.write_report(report)
-        summary.seconds = time.monotonic() - start
-        return summary
+            yield batch
 
     def _reject(self, row, reason):
         self.rejected.append((row.line, reason, row.cells))
-        for key in row.keys:
-            if self.seen.get(key[:2]) == row.line:
-                del self.seen[key[:2]]
 
-    def _import_batch(self, rows):
-        "Validate and save rows; return the number imported"
+    def _validate_batch(self, rows):
+        "Return the valid rows, reject the others"
         valid = []
         with self._transaction(readonly=True):
             for row in rows:
@@ -264,21 +281,28 @@ class Importer:
                     self.schema.validate(row)
                 except RowError as error:
                     self._reject(row, ' '.join(error.args))
-                    continue
-                duplicate = None
-                for key in row.keys:
-                    if key[:2] in self.seen:
-                        duplicate = gettext(
-                            'crm_plus.msg_customer_import_duplicate_file',
-                            line=self.seen[key[:2]], reason=key[2])
-                        break
+                else:
+                    valid.append(row)
+        return valid
+
+    def _write_batch(self, rows):
+        """Save the rows which repeat no key of the rows before them in the
+        file, return the number imported"""
+        unique = []
+        with self._transaction(readonly=True):
+            for row in rows:
+                duplicate = next((key for key in row.keys
+                        if key[:2] in self.seen), None)
                 if duplicate:
-                    self._reject(row, duplicate)
+                    self._reject(row, gettext(
+                            'crm_plus.msg_customer_import_duplicate_file',
+                            line=self.seen[duplicate[:2]],
+                            reason=duplicate[2]))
                     continue
                 for key in row.keys:
                     self.seen[key[:2]] = row.line
-                valid.append(row)
-        return self._save(valid)
+                unique.append(row)
+        return self._save(unique)
 
     def _save(self, rows):
         """Save rows in one transaction, return the number imported
@@ -300,7 +324,7 @@ class Importer:
                 message = getattr(exception, 'message', None) or str(
                     exception)
                 with self._transaction(readonly=True):
-                    self._reject(rows[0], gettext(
+                    self._forget(rows[0], gettext(
                             'crm_plus.msg_customer_import_error',
                             error=message.strip()))
                 return 0
@@ -308,8 +332,15 @@ class Importer:
             return self._save(rows[:middle]) + self._save(rows[middle:])
         for row in rows:
             if row.line in reasons:
-                self._reject(row, reasons[row.line])
+                self._forget(row, reasons[row.line])
         return len(to_create)
+
+    def _forget(self, row, reason):
+        "Reject a row whose keys are no more taken by it in the file"
+        self._reject(row, reason)
+        for key in row.keys:
+            if self.seen.get(key[:2]) == row.line:
+                del self.seen[key[:2]]
 
     def write_report(self, path):
         with open(path, 'w', newline='', encoding='utf-8-sig') as file:
@@ -318,6 +349,24 @@ class Importer:
             for line, reason, cells in sorted(
                     self.rejected, key=lambda r: r[0]):
                 writer.writerow([line, reason] + list(cells))
+
+
+class _InlineExecutor:
+    "An executor running the calls at once, in the calling thread"
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc_info):
+        pass
+
+    def submit(self, function, *args):
+        future = Future()
+        try:
+            future.set_result(function(*args))
+        except Exception as exception:
+            future.set_exception(exception)
+        return future
 
 
 def _split_tags(value):
@@ -501,13 +550,15 @@ class CustomerSchema(_PartyLookups, RowSchema):
         phones, phone_errors = self.phone_values(data, ['phone', 'mobile'])
         errors.extend(phone_errors)
         for type_, value, compact in phones:
-            mechanisms.append({'type': type_, 'value': value})
+            mechanisms.append(
+                {'type': type_, 'value': value, 'value_compact': compact})
             row.keys.append(('phone', compact, data[type_]))
         if data.get('fax'):
             faxes, fax_errors = self.phone_values(data, ['fax'])
             errors.extend(fax_errors)
             mechanisms.extend(
-                {'type': t, 'value': v} for t, v, _ in faxes)
+                {'type': t, 'value': v, 'value_compact': c}
+                for t, v, c in faxes)
         email = self.email_value(data, errors)
         if email:
             mechanisms.append({'type': 'email', 'value': email})
@@ -577,9 +628,12 @@ class CustomerSchema(_PartyLookups, RowSchema):
     def existing(self, rows):
         """Find the USCC, phones, emails and names already in the database
 
-        One query per kind of key for the whole batch, joined to the list
-        of values: with an IN list PostgreSQL may pick the trigram index of
-        the names, seconds per batch."""
+        One query per kind of key for the whole batch: a list of the values
+        with, for each one, the name of a party having it.  Each value is
+        looked up in its own subquery, planned as an index scan whatever
+        the statistics say; joined to the whole list, PostgreSQL planned
+        with the stale statistics of the tables growing under the import
+        and scanned them whole (0.2 s to seconds per batch)."""
         pool = Pool()
         Party = pool.get('party.party')
         Identifier = pool.get('party.identifier')
@@ -594,33 +648,32 @@ class CustomerSchema(_PartyLookups, RowSchema):
                 wanted[kind].add(value)
         found = {}
 
-        def collect(kind, table, column, key, where):
+        def collect(kind, table, key, where):
             for sub_values in grouped_slice(
                     sorted(wanted[kind]), backend.MAX_QUERY_PARAMS // 2):
                 values = Values([[v] for v in sub_values])
-                query = table.join(values,
-                    condition=key == Column(values, 'column1')).select(
-                    column, party.name, where=where & active)
-                cursor.execute(*query)
+                value = Column(values, 'column1')
+                if table is party:
+                    source = party
+                else:
+                    source = table.join(
+                        party, condition=table.party == party.id)
+                name = source.select(party.name,
+                    where=(key == value) & where
+                    & (party.active == Literal(True)),
+                    limit=1)
+                cursor.execute(*values.select(value, name))
                 for value, name in cursor:
-                    found.setdefault((kind, value), name)
+                    if name is not None:
+                        found[kind, value] = name
 
-        active = party.active == Literal(True)
-        with_party = identifier.join(
-            party, condition=identifier.party == party.id)
-        collect('uscc', with_party, identifier.code_compact,
-            identifier.code_compact, identifier.type == USCC_TYPE)
-        with_party = mechanism.join(
-            party, condition=mechanism.party == party.id)
-        collect('phone', with_party, mechanism.value_compact,
-            mechanism.value_compact,
+        collect('uscc', identifier, identifier.code_compact,
+            identifier.type == USCC_TYPE)
+        collect('phone', mechanism, mechanism.value_compact,
             mechanism.type.in_(list(PHONE_TYPES)))
-        with_party = mechanism.join(
-            party, condition=mechanism.party == party.id)
-        collect('email', with_party, Lower(mechanism.value_compact),
-            Lower(mechanism.value_compact), mechanism.type == 'email')
-        collect('name', party, party.crm_name_normalized,
-            party.crm_name_normalized, Literal(True))
+        collect('email', mechanism, Lower(mechanism.value_compact),
+            mechanism.type == 'email')
+        collect('name', party, party.crm_name_normalized, Literal(True))
         return found
 
     def create(self, rows):
@@ -753,20 +806,14 @@ class CustomerSchema(_PartyLookups, RowSchema):
             to_create = Model._before_create(to_create)
             written = False
             if Model == Mechanism:
-                written = True
+                written = []
                 for values in to_create:
-                    # ContactMechanism.compute_fields
-                    value_compact = values.get('value_compact')
-                    if values['type'] in PHONE_TYPES:
-                        # value is the international format of the number
-                        value_compact = phonenumbers.format_number(
-                            phonenumbers.parse(values['value']),
-                            phonenumbers.PhoneNumberFormat.E164)
-                    elif not value_compact:
-                        value_compact = values['value']
-                    if values['type'] == 'email':
-                        values['value'] = normalize_email(values['value'])
-                    values['value_compact'] = value_compact
+                    # ContactMechanism.compute_fields writes value_compact
+                    # when it is not given (the phones carry their E.164
+                    # form); the e-mails are normalised by the validation
+                    written.append(not values.get('value_compact'))
+                    if not values.get('value_compact'):
+                        values['value_compact'] = values['value']
             ids = _BulkInsert(Model).insert(to_create, written=written)
             hook_ids = None
             if Model == Mechanism:
@@ -795,7 +842,10 @@ class _BulkInsert:
                 list(self.fields), with_rec_name=False))
 
     def insert(self, vlist, written=False):
-        "Insert vlist (preprocessed values) and return the ids"
+        """Insert vlist (preprocessed values) and return the ids
+
+        written (True or one boolean per row) stamps the rows as written
+        after their creation, as the computed fields of create do."""
         transaction = Transaction()
         database = transaction.database
         cursor = transaction.connection.cursor()
@@ -805,20 +855,32 @@ class _BulkInsert:
             | {n for v in vlist for n in v})
         columns = [table.create_uid, table.create_date]
         columns += [Column(table, n) for n in names]
-        stamp = [transaction.user, CurrentTimestamp()]
-        if written:
+        now = CurrentTimestamp()
+        if vlist and backend.name == 'postgresql':
+            # The value CURRENT_TIMESTAMP stores in a timestamp column
+            cursor.execute(*Select([Cast(CurrentTimestamp(), 'TIMESTAMP')]))
+            now, = cursor.fetchone()
+        stamp = [transaction.user, now]
+        if not isinstance(written, list):
+            written = [written] * len(vlist)
+        stamped = any(written)
+        if stamped:
             columns += [table.write_uid, table.write_date]
+        # The defaults are formatted once, the given values on each row
+        defaults = [self.fields[n].sql_format(self.defaults.get(n))
+            for n in names]
+        formats = [_formatter(self.fields[n]) for n in names]
         rows = []
-        for values in vlist:
-            values = {**self.defaults, **values}
+        for values, row_written in zip(vlist, written):
             row = stamp + [
-                self.fields[n].sql_format(values.get(n)) for n in names]
-            if written:
-                row += stamp
+                format_(values[n]) if n in values else default
+                for n, format_, default in zip(names, formats, defaults)]
+            if stamped:
+                row += stamp if row_written else [None, None]
             rows.append(row)
         ids = []
         if rows and backend.name == 'postgresql':
-            ids = self._copy(cursor, columns, rows)
+            ids = self._copy(cursor, columns + [table.id], rows)
             rows = []
         size = backend.MAX_QUERY_PARAMS // (len(columns) + 1)
         for sub_rows in grouped_slice(rows, size):
@@ -857,21 +919,26 @@ class _BulkInsert:
             transaction.connection, self.Model._table, count=len(rows))
         if len(rows) == 1:
             ids = [ids]
-        # The value CURRENT_TIMESTAMP stores in a timestamp column
-        cursor.execute(*Select([Cast(CurrentTimestamp(), 'TIMESTAMP')]))
-        now, = cursor.fetchone()
         query = sql.SQL('COPY {} ({}) FROM STDIN').format(
             sql.Identifier(self.Model._table),
-            sql.SQL(', ').join(
-                sql.Identifier(c.name) for c in columns + [self.table.id]))
-        lines = []
-        for row, id_ in zip(rows, ids):
-            lines.append('\t'.join(_copy_text(
-                        now if isinstance(v, CurrentTimestamp) else v)
-                    for v in row) + '\t%d\n' % id_)
+            sql.SQL(', ').join(sql.Identifier(c.name) for c in columns))
+        text = '\n'.join(
+            '\t'.join(map(_copy_text, row + [id_]))
+            for row, id_ in zip(rows, ids))
         with cursor.copy(query) as copy:
-            copy.write(''.join(lines))
+            copy.write(text + '\n')
         return ids
+
+
+def _formatter(field):
+    """field.sql_format, short-cut for the None and the ids of the rows
+    which it returns unchanged"""
+    sql_format = field.sql_format
+    if isinstance(field, (fields.Many2One, fields.Integer)):
+        return lambda value: (
+            value if value is None or type(value) is int
+            else sql_format(value))
+    return lambda value: None if value is None else sql_format(value)
 
 
 _COPY_ESCAPES = str.maketrans({
@@ -880,6 +947,11 @@ _COPY_ESCAPES = str.maketrans({
 
 def _copy_text(value):
     "The COPY text format of value"
+    type_ = type(value)
+    if type_ is str:
+        return value.translate(_COPY_ESCAPES)
+    if type_ is int:
+        return str(value)
     if value is None:
         return '\\N'
     if value is True:
@@ -915,7 +987,7 @@ def _bulk_after(Model, ids, hook_ids=None):
     with without_check_access():
         # Small slices: each instance of a browse checks all the ids
         for sub_ids in grouped_slice(
-                ids if hook_ids is None else hook_ids, 100):
+                ids if hook_ids is None else hook_ids, 20):
             if not hooks:
                 break
             records = Model.browse(sub_ids)
