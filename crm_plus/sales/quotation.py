@@ -1,7 +1,7 @@
 import base64
 import copy
 import threading
-from collections import OrderedDict
+from collections import OrderedDict, namedtuple
 from io import BytesIO
 
 from genshi.template import MarkupTemplate
@@ -14,6 +14,28 @@ from trytond.transaction import Transaction
 from trytond.tools import slugify
 
 from .amount import amount_to_chinese
+
+# What lang.currency needs of a currency, without a record to read from
+QuotationCurrency = namedtuple(
+    'QuotationCurrency', ['code', 'symbol', 'digits'])
+QuotationLine = namedtuple('QuotationLine', [
+        'index', 'type', 'product', 'description', 'quantity', 'unit',
+        'unit_digits', 'unit_price', 'discount', 'taxes', 'amount'])
+
+
+class Quotation:
+    "The values the quotation template shows of a sale, read beforehand"
+    __slots__ = (
+        'sale', 'lang', 'company_name', 'company_address', 'company_phone',
+        'company_email', 'company_tax_identifier', 'customer',
+        'invoice_address', 'contact', 'reference', 'number', 'date',
+        'expire', 'salesperson', 'currency', 'lines', 'discounted',
+        'untaxed_amount', 'tax_amount', 'total_amount', 'payment_term',
+        'shipment_address')
+
+    def __init__(self, **values):
+        for name, value in values.items():
+            setattr(self, name, value)
 
 _IMAGE_TYPES = [
     (b'\x89PNG', 'image/png'),
@@ -122,7 +144,109 @@ class QuotationReport(CompanyReport):
             context['logo'] = image_data_url(
                 company.get_logo_cm(6, 2.2)[0])
         context['terms'] = Configuration(1).crm_quotation_terms
+        context['quotations'] = cls.get_quotations(records)
         return context
+
+    @classmethod
+    def get_quotations(cls, records):
+        """The Quotation of each record, in the order of records
+
+        Reading through the records' attributes costs a read and its cache
+        keys for each relation of each line; this reads the same values in
+        a few calls, in the language of the records."""
+        pool = Pool()
+        Sale = pool.get('sale.sale')
+        Line = pool.get('sale.line')
+        Company = pool.get('company.company')
+        Party = pool.get('party.party')
+        Lang = pool.get('ir.lang')
+
+        def name(row, field):
+            related = row.get(field + '.')
+            return related['rec_name'] if related else None
+
+        def address(row, field):
+            related = row.get(field + '.')
+            return related['full_address'] if related else None
+
+        sales = {s['id']: s for s in Sale.read([int(r) for r in records], [
+                    'party.rec_name', 'party.lang', 'company',
+                    'currency.code', 'currency.symbol', 'currency.digits',
+                    'invoice_address.full_address', 'contact.rec_name',
+                    'reference', 'quotation_date',
+                    'quotation_expire', 'quoted_by.rec_name',
+                    'payment_term.rec_name', 'shipment_address.full_address',
+                    'lines', 'untaxed_amount', 'tax_amount', 'total_amount',
+                    ])}
+        lines = {l['id']: l for l in Line.read(
+                [i for s in sales.values() for i in s['lines']], [
+                    'type', 'product.rec_name', 'description', 'quantity',
+                    'unit.symbol', 'unit.digits', 'unit_price', 'discount',
+                    'taxes.rec_name', 'amount'])}
+        companies = {}
+        for company in Company.read(
+                list({s['company'] for s in sales.values()}), [
+                    'party.rec_name', 'party.phone', 'party.email',
+                    'party.tax_identifier.code']):
+            party = company['party.']
+            caddress = Party(party['id']).address_get()
+            companies[company['id']] = dict(
+                company_name=party['rec_name'],
+                company_address=caddress.full_address if caddress else None,
+                company_phone=party['phone'],
+                company_email=party['email'],
+                company_tax_identifier=(
+                    party['tax_identifier.']['code']
+                    if party.get('tax_identifier.') else None))
+        langs = {l.id: l for l in Lang.browse(list(
+                    {s['party.']['lang'] for s in sales.values()} - {None}))}
+
+        quotations = []
+        for record in records:
+            sale = sales[int(record)]
+            currency = sale['currency.']
+            sale_lines = []
+            for index, line_id in enumerate(sale['lines'], 1):
+                line = lines[line_id]
+                unit = line.get('unit.')
+                sale_lines.append(QuotationLine(
+                        index=index,
+                        type=line['type'],
+                        product=name(line, 'product') or '',
+                        description=line['description'],
+                        quantity=line['quantity'],
+                        unit=unit['symbol'] if unit else '',
+                        unit_digits=unit['digits'] if unit else None,
+                        unit_price=line['unit_price'],
+                        discount=line['discount'],
+                        taxes=', '.join(
+                            t['rec_name'] for t in line['taxes.']),
+                        amount=line['amount']))
+            quotations.append(Quotation(
+                    sale=record,
+                    lang=langs.get(sale['party.']['lang']),
+                    customer=sale['party.']['rec_name'],
+                    invoice_address=address(sale, 'invoice_address'),
+                    contact=name(sale, 'contact'),
+                    reference=sale['reference'],
+                    # A property
+                    number=record.full_number,
+                    date=sale['quotation_date'],
+                    expire=sale['quotation_expire'],
+                    salesperson=name(sale, 'quoted_by'),
+                    currency=QuotationCurrency(
+                        currency['code'], currency['symbol'],
+                        currency['digits']),
+                    lines=sale_lines,
+                    discounted=any(
+                        l.discount for l in sale_lines if l.type == 'line'),
+                    untaxed_amount=sale['untaxed_amount'],
+                    tax_amount=sale['tax_amount'],
+                    total_amount=sale['total_amount'],
+                    payment_term=name(sale, 'payment_term'),
+                    shipment_address=address(sale, 'shipment_address'),
+                    **companies[sale['company']]))
+        return quotations
 
     @classmethod
     def _callback_loader(cls, report, template):
