@@ -273,16 +273,20 @@ class _TranslateFactory(TranslateFactory):
         self._tables = {}
 
     def gettext(self, text):
-        language = Transaction().language
-        table = self._tables.get(language)
+        # Keyed by the language of the context, which set_lang changes:
+        # without one, Transaction.language asks the configuration's
+        # cache on each call
+        key = Transaction().context.get('language')
+        table = self._tables.get(key)
         if table is None:
+            language = Transaction().language
             # Fills the cache of the language
             self.translation.get_report(self.report_name, text)
             table = self.translation._translation_report_cache.get(
                 (self.report_name, language))
             if table is None:
                 return self.translation.get_report(self.report_name, text)
-            self._tables[language] = table
+            self._tables[key] = table
         values = table.get((text, None))
         return values[0] if values else text
 
@@ -330,6 +334,7 @@ class QuotationReport(CompanyReport):
         Company = pool.get('company.company')
         Party = pool.get('party.party')
         Lang = pool.get('ir.lang')
+        Config = pool.get('ir.configuration')
 
         def name(row, field):
             related = row.get(field + '.')
@@ -370,6 +375,9 @@ class QuotationReport(CompanyReport):
                     if party.get('tax_identifier.') else None))
         langs = {l.id: l for l in Lang.browse(list(
                     {s['party.']['lang'] for s in sales.values()} - {None}))}
+        # set_lang(None) and the format functions would use it, looked up
+        # on each call
+        langs[None] = Lang.get(Config.get_language())
 
         quotations = []
         for record in records:
@@ -394,7 +402,7 @@ class QuotationReport(CompanyReport):
                         amount=line['amount']))
             quotations.append(Quotation(
                     sale=record,
-                    lang=langs.get(sale['party.']['lang']),
+                    lang=langs[sale['party.']['lang']],
                     customer=sale['party.']['rec_name'],
                     invoice_address=address(sale, 'invoice_address'),
                     contact=name(sale, 'contact'),
