@@ -32,7 +32,8 @@ class Quotation:
         'sale', 'lang', 'company_name', 'company_address', 'company_phone',
         'company_email', 'company_tax_identifier', 'customer',
         'invoice_address', 'contact', 'reference', 'number', 'date',
-        'expire', 'salesperson', 'currency', 'lines', 'discounted',
+        'expire', 'salesperson', 'currency', 'lines', 'discounted', 'taxed',
+        'columns',
         'untaxed_amount', 'tax_amount', 'total_amount', 'payment_term',
         'shipment_address')
 
@@ -400,6 +401,9 @@ class QuotationReport(CompanyReport):
                         taxes=', '.join(
                             t['rec_name'] for t in line['taxes.']),
                         amount=line['amount']))
+            discounted = any(
+                l.discount for l in sale_lines if l.type == 'line')
+            taxed = any(l.taxes for l in sale_lines if l.type == 'line')
             quotations.append(Quotation(
                     sale=record,
                     lang=langs[sale['party.']['lang']],
@@ -416,8 +420,11 @@ class QuotationReport(CompanyReport):
                         currency['code'], currency['symbol'],
                         currency['digits']),
                     lines=sale_lines,
-                    discounted=any(
-                        l.discount for l in sale_lines if l.type == 'line'),
+                    discounted=discounted,
+                    taxed=taxed,
+                    # Of the lines table: No., product, quantity, unit
+                    # price and amount, discount and taxes when shown
+                    columns=5 + discounted + taxed,
                     untaxed_amount=sale['untaxed_amount'],
                     tax_amount=sale['tax_amount'],
                     total_amount=sale['total_amount'],
