@@ -33,13 +33,13 @@ class Quotation:
         'company_email', 'company_tax_identifier', 'customer',
         'invoice_address', 'contact', 'reference', 'number', 'date',
         'expire', 'salesperson', 'currency', 'lines', 'discounted', 'taxed',
-        'columns',
-        'untaxed_amount', 'tax_amount', 'total_amount', 'payment_term',
-        'shipment_address')
+        'columns', 'untaxed_amount', 'tax_amount', 'total_amount',
+        'payment_term', 'shipment_address')
 
     def __init__(self, **values):
         for name, value in values.items():
             setattr(self, name, value)
+
 
 _IMAGE_TYPES = [
     (b'\x89PNG', 'image/png'),
@@ -61,10 +61,13 @@ def image_data_url(data):
                 mimetype, base64.b64encode(data).decode('ascii'))
 
 
-_FONT_FACE = b'@font-face'
-# CSS at-rules whose effect is on the document rather than the stylesheet
-# or whose cascade depends on the origin
-_UNCACHED_CSS = ('@font-face', '@counter-style', '@import', '@color-profile',
+_FONT_FACE = '@font-face'
+# What a <style> element may have to be given to the render as a cached
+# stylesheet: no rule adding to the document's fonts, counter styles or
+# colour profiles, no import, no !important (whose cascade depends on the
+# origin of the stylesheet)
+_UNCACHED_CSS = (
+    '@font-face', '@counter-style', '@color-profile', '@import',
     '!important')
 _local = threading.local()
 _templates = OrderedDict()
@@ -106,13 +109,14 @@ def stylesheet(weasyprint, text, size=16):
     return sheet
 
 
-# Selectors of WeasyPrint's user-agent stylesheet (html5_ua.css) that
-# match every element: each element of the document then gets the
-# computed style of six pseudo-elements (::marker, ::footnote-call,
-# ::footnote-marker, ::note-call, ::note-marker, ::note-callback), 1,300
-# computed styles for the 46 of the elements of a 20-line quotation.
-# Only list items have a marker; footnotes and notes are made by the
-# document's styles ("float: footnote", "position: note()").
+# Rules of WeasyPrint's user-agent stylesheet (html5_ua.css) whose
+# selector matches every element: each element of the document then gets
+# the computed style of six pseudo-elements (::marker, ::footnote-call,
+# ::footnote-marker, ::note-call, ::note-marker, ::note-callback); a
+# 20-line quotation had 1,300 computed styles for its 46 distinct element
+# styles. Only list items have a marker; footnotes and notes come from
+# the document's styles ("float: footnote", "position: note()"), which
+# keep the whole stylesheet.
 _UA_PSEUDO_RULES = ('::marker {', '::footnote-', '::note-')
 _UA_PSEUDO_USES = ('list-item', 'footnote', 'note(')
 
@@ -170,7 +174,7 @@ def xhtml_document(weasyprint, data, url_fetcher):
     where WeasyPrint's HTML5 parser (pure Python) takes 17 ms. The <style>
     elements become cached stylesheets given to the render (user origin:
     with no other stylesheet and no !important the cascade is the same).
-    Anything else is left to WeasyPrint."""
+    What is not XHTML is left to WeasyPrint."""
     try:
         root = ElementTree.fromstring(data)
     except ElementTree.ParseError:
@@ -232,10 +236,12 @@ class _CollectorPause:
 
     The collector is process wide: the pause is counted so that overlapping
     renders of several threads resume it only when the last one ends, and
-    each render collects the young generations when it ends, so garbage of
-    other threads waits at most for a render. Collecting is never needed
-    for correctness, only for memory; a collector disabled by someone else
-    is left alone."""
+    each render collects the young generations when it ends, so the
+    garbage of the other threads waits for the end of a render at most
+    (while renders overlap without end, the oldest generation is only
+    collected once they stop). Collecting is never needed for
+    correctness, only for memory; a collector disabled by someone else is
+    left alone."""
 
     def __init__(self):
         self._lock = threading.Lock()
@@ -461,27 +467,27 @@ class QuotationReport(CompanyReport):
 
     @classmethod
     def convert(cls, report, data, timeout=5 * 60, retry=5):
-        # Allow data: URLs for the embedded logo; they read nothing from
-        # the server or the network
         if (report.template_extension == 'html'
                 and report.extension == 'pdf'
                 and (weasyprint := _lazy_import('weasyprint'))):
             with _collector_pause:
-                return 'pdf', cls._write_pdf(weasyprint, data)
+                return 'pdf', cls.write_pdf(weasyprint, data)
         return super().convert(report, data, timeout=timeout, retry=retry)
 
     @staticmethod
-    def _write_pdf(weasyprint, data):
+    def write_pdf(weasyprint, data):
+        "The PDF of the HTML data"
         if isinstance(data, bytes):
             data = data.decode('utf-8')
         html, stylesheets = xhtml_document(
-            weasyprint, data, weasyprint.URLFetcher(
-                allowed_protocols={'http', 'https', 'data'}))
+            weasyprint, data,
+            # Allow data: URLs for the embedded logo; they read nothing
+            # from the server or the network
+            weasyprint.URLFetcher(allowed_protocols={'http', 'https', 'data'}))
         return html.write_pdf(
             stylesheets=stylesheets,
             # @font-face rules would pile up in a shared one
-            font_config=(
-                font_config() if _FONT_FACE.decode() not in data else None))
+            font_config=font_config() if _FONT_FACE not in data else None)
 
     @classmethod
     def store_revisions(cls, sales):
