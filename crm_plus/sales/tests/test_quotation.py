@@ -125,3 +125,26 @@ class QuotationTestCase(unittest.TestCase):
                     self.assertIn(title, lines)
                     self.assertIn("上海星辰贸易有限公司", lines)
                     self.assertNotIn("Quotation", text)
+
+    def test_write_pdf(self):
+        "XHTML is parsed as XML with its style cached, the rest as HTML"
+        from trytond.modules.crm_plus.sales.quotation import QuotationReport
+        try:
+            import weasyprint
+        except ImportError:
+            self.skipTest("WeasyPrint is missing")
+        style = '<style>p { margin-left: 30mm; }</style>'
+        for html in [
+                '<html xmlns="http://www.w3.org/1999/xhtml"><head>%s</head>'
+                '<body><p>报价单</p><ul><li>条款</li></ul></body></html>'
+                % style,
+                # Not XML
+                '<html><head>%s</head><body><p>报价单<br>条款</p></body>'
+                '</html>' % style,
+                ]:
+            for _ in range(2):
+                text = pdf_text(QuotationReport.write_pdf(weasyprint, html))
+                if text is None:
+                    self.skipTest("pdftotext is missing")
+                self.assertIn("报价单", text)
+                self.assertIn("条款", text)
