@@ -167,6 +167,10 @@ def xhtml_class(weasyprint):
     return XHTML
 
 
+# The version of WeasyPrint whose internals xhtml_class sets
+_WEASYPRINT_MAJOR = '70'
+
+
 def xhtml_document(weasyprint, data, url_fetcher):
     """The weasyprint.HTML of data and the stylesheets to give its render
 
@@ -174,11 +178,14 @@ def xhtml_document(weasyprint, data, url_fetcher):
     where WeasyPrint's HTML5 parser (pure Python) takes 17 ms. The <style>
     elements become cached stylesheets given to the render (user origin:
     with no other stylesheet and no !important the cascade is the same).
-    What is not XHTML is left to WeasyPrint."""
-    try:
-        root = ElementTree.fromstring(data)
-    except ElementTree.ParseError:
-        root = None
+    What is not XHTML is left to WeasyPrint, and so is everything with
+    another version of WeasyPrint than the one whose internals this sets."""
+    root = None
+    if weasyprint.__version__.split('.')[0] == _WEASYPRINT_MAJOR:
+        try:
+            root = ElementTree.fromstring(data)
+        except ElementTree.ParseError:
+            pass
     if root is None or root.tag.rsplit('}', 1)[-1] != 'html':
         return weasyprint.HTML(string=data, url_fetcher=url_fetcher), []
     parents = {}
