@@ -40,6 +40,11 @@ class L10nTestCase(unittest.TestCase):
     "Test the zh_CN translation files"
 
     def check_translated(self, path):
+        # The union merge of the file (.gitattributes) may repeat entries
+        repeated = [key for key, count in Counter(
+                (e.msgctxt, e.msgid) for e in entries(path)).items()
+            if count > 1]
+        self.assertEqual(repeated, [], 'repeated entries')
         for entry in entries(path):
             with self.subTest(msgctxt=entry.msgctxt, msgid=entry.msgid):
                 self.assertTrue(entry.msgstr, 'empty msgstr')
