@@ -233,9 +233,10 @@ class Importer:
         # A batch is validated while the one before it is written: the
         # writer thread waits on the database most of the time, which
         # leaves the interpreter to the validation.  One writer keeps the
-        # batches in the order of the file.  An in-memory SQLite database
-        # exists only in its thread.
-        if backend.name == 'sqlite' and self.database_name == ':memory:':
+        # batches in the order of the file.  SQLite begins every
+        # transaction with the write lock (and an in-memory database exists
+        # only in its thread): the validation would wait for the writer.
+        if backend.name == 'sqlite':
             writer = _InlineExecutor()
         else:
             writer = ThreadPoolExecutor(max_workers=1)
@@ -628,12 +629,12 @@ class CustomerSchema(_PartyLookups, RowSchema):
     def existing(self, rows):
         """Find the USCC, phones, emails and names already in the database
 
-        One query per kind of key for the whole batch: a list of the values
-        with, for each one, the name of a party having it.  Each value is
-        looked up in its own subquery, planned as an index scan whatever
-        the statistics say; joined to the whole list, PostgreSQL planned
-        with the stale statistics of the tables growing under the import
-        and scanned them whole (0.2 s to seconds per batch)."""
+        One query per kind of key for the whole batch, with the list of the
+        values.  On PostgreSQL each value is looked up in its own subquery,
+        planned as an index scan whatever the statistics say; joined to the
+        whole list, PostgreSQL planned with the stale statistics of the
+        tables growing under the import and scanned them whole (0.2 s to
+        seconds per batch)."""
         pool = Pool()
         Party = pool.get('party.party')
         Identifier = pool.get('party.identifier')
@@ -647,6 +648,7 @@ class CustomerSchema(_PartyLookups, RowSchema):
             for kind, value, _ in row.keys:
                 wanted[kind].add(value)
         found = {}
+        active = party.active == Literal(True)
 
         def collect(kind, table, key, where):
             for sub_values in grouped_slice(
@@ -658,11 +660,17 @@ class CustomerSchema(_PartyLookups, RowSchema):
                 else:
                     source = table.join(
                         party, condition=table.party == party.id)
-                name = source.select(party.name,
-                    where=(key == value) & where
-                    & (party.active == Literal(True)),
-                    limit=1)
-                cursor.execute(*values.select(value, name))
+                if backend.name == 'postgresql':
+                    query = values.select(value, source.select(party.name,
+                            where=(key == value) & where & active,
+                            limit=1))
+                else:
+                    # SQLite indexes the list for the join, where it would
+                    # scan the table for each subquery of a key without
+                    # index (the lower-case e-mails)
+                    query = source.join(values, condition=key == value
+                        ).select(value, party.name, where=where & active)
+                cursor.execute(*query)
                 for value, name in cursor:
                     if name is not None:
                         found[kind, value] = name
