@@ -749,8 +749,8 @@ class CustomerSchema(_PartyLookups, RowSchema):
             }
         categories = []
         multivalues = {}
-        for name, field in Party._fields.items():
-            if isinstance(field, fields.MultiValue):
+        for name, party_field in Party._fields.items():
+            if isinstance(party_field, fields.MultiValue):
                 multivalues.setdefault(
                     Party.multivalue_model(name), []).append(name)
         party_defaults = Party._clean_defaults(Party.default_get(

@@ -70,8 +70,32 @@ _UNCACHED_CSS = (
     '@font-face', '@counter-style', '@color-profile', '@import',
     '!important')
 _local = threading.local()
-_templates = OrderedDict()
-_templates_lock = threading.Lock()
+
+
+class _Cache:
+    "A thread-safe cache of the size latest used values"
+
+    def __init__(self, size=16):
+        self._values = OrderedDict()
+        self._lock = threading.Lock()
+        self._size = size
+
+    def get(self, key, make):
+        "The value of key, made by make(key) when it is not kept"
+        with self._lock:
+            value = self._values.get(key)
+            if value is not None:
+                self._values.move_to_end(key)
+                return value
+        value = make(key)
+        with self._lock:
+            self._values[key] = value
+            while len(self._values) > self._size:
+                self._values.popitem(last=False)
+        return value
+
+
+_templates = _Cache()
 
 
 def font_config():
@@ -86,27 +110,17 @@ def font_config():
     return config
 
 
-_stylesheets = OrderedDict()
-_stylesheets_lock = threading.Lock()
+_stylesheets = _Cache()
 
 
-def stylesheet(weasyprint, text, size=16):
+def stylesheet(weasyprint, text):
     """The weasyprint.CSS of text, parsed once
 
     Parsing the stylesheet of the template cost as much as laying out a
     few table rows. Like WeasyPrint's own user-agent stylesheet, the CSS
     object is only read by the renders that use it."""
-    with _stylesheets_lock:
-        sheet = _stylesheets.get(text)
-        if sheet is not None:
-            _stylesheets.move_to_end(text)
-            return sheet
-    sheet = weasyprint.CSS(string=text)
-    with _stylesheets_lock:
-        _stylesheets[text] = sheet
-        while len(_stylesheets) > size:
-            _stylesheets.popitem(last=False)
-    return sheet
+    return _stylesheets.get(
+        text, lambda text: weasyprint.CSS(string=text))
 
 
 # Rules of WeasyPrint's user-agent stylesheet (html5_ua.css) whose
@@ -214,18 +228,10 @@ def xhtml_document(weasyprint, data, url_fetcher):
         stylesheets)
 
 
-def company_template(text, size=16):
+def company_template(text):
     "The compiled Genshi template of text, compiled once"
-    with _templates_lock:
-        template = _templates.get(text)
-        if template is not None:
-            _templates.move_to_end(text)
-    if template is None:
-        template = MarkupTemplate(BytesIO(text.encode('utf-8')))
-        with _templates_lock:
-            _templates[text] = template
-            while len(_templates) > size:
-                _templates.popitem(last=False)
+    template = _templates.get(text,
+        lambda text: MarkupTemplate(BytesIO(text.encode('utf-8'))))
     # The copy has its own filters, the translator is added to them
     return copy.copy(template)
 
