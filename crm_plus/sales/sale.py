@@ -75,6 +75,11 @@ class Sale(metaclass=PoolMeta):
                 (t.sale_date, Index.Range()),
                 include=[t.untaxed_amount_cache],
                 where=t.state.in_(COMMITTED_STATES)))
+        # The lines of a quotation are read-only: its amounts are stored
+        # when it is quoted instead of computed with its taxes on each read
+        # (the quotation PDF, the lists)
+        if 'quotation' not in cls._states_cached:
+            cls._states_cached.append('quotation')
         pending = (
             (Eval('state') != 'quotation')
             | ~Eval('crm_approval_required', False))
@@ -223,6 +228,13 @@ class Sale(metaclass=PoolMeta):
                 'crm_rejected_by': Transaction().user,
                 'crm_rejection_reason': reason,
                 })
+
+    @classmethod
+    @ModelView.button
+    @Workflow.transition('quotation')
+    def quote(cls, sales):
+        super().quote(sales)
+        cls.store_cache(sales)
 
     @classmethod
     @ModelView.button
