@@ -23,15 +23,20 @@ sys.path.insert(0, str(Path(__file__).parent))
 import gen_customers  # noqa: E402
 
 
-def create_database(name, folder):
-    "Create the database and activate crm_plus with trytond-admin"
-    from trytond import backend
+def configure(folder):
+    "Write the trytond.conf of folder for TRYTOND_DATABASE_URI and load it"
     from trytond import config
-    from trytond.transaction import Transaction
     uri = os.environ.get('TRYTOND_DATABASE_URI', 'sqlite://')
     conf = Path(folder) / 'trytond.conf'
     conf.write_text("[database]\nuri = %s\npath = %s\n" % (uri, folder))
     config.update_etc(str(conf))
+    return conf
+
+
+def create_database(name, folder):
+    "Create the database and activate crm_plus with trytond-admin"
+    from trytond import backend
+    from trytond.transaction import Transaction
     with Transaction().start(
             None, 0, close=True, autocommit=True) as transaction:
         database = transaction.database
@@ -39,21 +44,28 @@ def create_database(name, folder):
             database.drop(transaction.connection, name)
         database.create(transaction.connection, name)
     backend.Database.clear_cache()
+    update_database(name, folder, activate=True)
+
+
+def update_database(name, folder, activate=False):
+    "Update crm_plus (activate it and its dependencies) with trytond-admin"
     password = Path(folder) / 'password'
     password.write_text('admin')
     # The running interpreter: console scripts of a copied venv may point
     # at another one
-    subprocess.run([sys.executable, '-m', 'trytond.cli.admin', '-c', str(conf), '-d', name, '-u', 'crm_plus',
-            '--activate-dependencies'],
-        # No admin e-mail: --email checks the domain in DNS, failing offline
-        env=dict(os.environ, TRYTONPASSFILE=str(password)), check=True,
-        input='\n', text=True)
-    return conf
+    command = [sys.executable, '-m', 'trytond.cli.admin',
+        '-c', str(Path(folder) / 'trytond.conf'), '-d', name, '-u', 'crm_plus']
+    if activate:
+        command.append('--activate-dependencies')
+    # No admin e-mail: --email checks the domain in DNS, failing offline
+    subprocess.run(command, input='\n', text=True,
+        env=dict(os.environ, TRYTONPASSFILE=str(password)), check=True)
 
 
 def percentiles(timings):
+    "The median and the 95th percentile of timings, in ms"
     timings = sorted(timings)
-    p95 = timings[max(0, int(len(timings) * 0.95) - 1)]
+    p95 = timings[max(0, int(round(len(timings) * 0.95)) - 1)]
     return statistics.median(timings) * 1000, p95 * 1000
 
 
@@ -102,6 +114,7 @@ def main():
         from trytond import config
         config.update_etc(None)
     else:
+        configure(folder)
         create_database(args.database, folder)
         print(f"database created in {time.monotonic() - started:.0f} s")
 

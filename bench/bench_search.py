@@ -32,8 +32,6 @@ import datetime as dt
 import io
 import os
 import random
-import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -41,7 +39,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
 
+from bench_customers import (  # noqa: E402
+    configure, create_database, percentiles, update_database)
 from bench_timeline import create_documents, read_360  # noqa: E402
+from gen_customers import unique_word  # noqa: E402
 
 URI = os.environ.get(
     'TRYTOND_DATABASE_URI', 'postgresql://root@127.0.0.1:5432/')
@@ -50,7 +51,6 @@ CITIES = [
     ('北京', '10'), ('上海', '21'), ('广州', '20'), ('深圳', '755'),
     ('杭州', '571'), ('南京', '25'), ('成都', '28'), ('武汉', '27'),
     ('天津', '22'), ('重庆', '23')]
-WORDS = list('华信达通瑞丰德盛隆恒泰嘉宏远鑫源海天博创联合新星金力安康')
 TRADES = ['机械', '科技', '贸易', '电子', '食品', '物流', '建材', '医药',
     '化工', '软件', '纺织', '汽配']
 FORMS = ['有限公司', '股份有限公司', '有限责任公司', '集团有限公司']
@@ -62,13 +62,8 @@ POOL_RATIO = 10  # one customer in POOL_RATIO has no owner
 
 
 def brand(index):
-    "The unique brand word of customer index (base len(WORDS) digits)"
-    digits, word = index, ''
-    while True:
-        digits, rest = divmod(digits, len(WORDS))
-        word += WORDS[rest]
-        if not digits:
-            break
+    "The unique brand word of customer index"
+    word = unique_word(index)
     # at least 3 characters, so that every brand has a trigram
     return (word + '集团')[:max(3, len(word))]
 
@@ -101,39 +96,6 @@ def customer(index):
 def person(index):
     rng = random.Random(index)
     return rng.choice(SURNAMES) + rng.choice(GIVEN) + rng.choice(GIVEN)
-
-
-def percentiles(timings):
-    timings = sorted(timings)
-    p95 = timings[max(0, int(round(len(timings) * 0.95)) - 1)]
-    return statistics.median(timings) * 1000, p95 * 1000
-
-
-def create_database(name, folder):
-    "Create the database and activate crm_plus with trytond-admin"
-    from trytond import backend
-    from trytond.transaction import Transaction
-    with Transaction().start(
-            None, 0, close=True, autocommit=True) as transaction:
-        database = transaction.database
-        if name in database.list():
-            database.drop(transaction.connection, name)
-        database.create(transaction.connection, name)
-    backend.Database.clear_cache()
-    update_database(name, folder, activate=True)
-
-
-def update_database(name, folder, activate=False):
-    password = Path(folder) / 'password'
-    password.write_text('admin')
-    admin = Path(sys.executable).parent / 'trytond-admin'
-    command = [sys.executable, str(admin), '-c',
-        str(Path(folder) / 'trytond.conf'), '-d', name, '-u', 'crm_plus']
-    if activate:
-        command.append('--activate-dependencies')
-    # an empty line answers the prompt of the admin email
-    subprocess.run(command, input='\n', text=True,
-        env=dict(os.environ, TRYTONPASSFILE=str(password)), check=True)
 
 
 def retry(name, func, context=None):
@@ -417,7 +379,6 @@ def populate_360(name, company_id, employee_ids, count=1000):
     sales representative, with count interactions (one in twenty with a
     follow-up), 20 opportunities, 20 sales and 5 contacts"""
     from trytond.pool import Pool
-    from trytond.transaction import Transaction
     pool = Pool(name)
     Party = pool.get('party.party')
     Contact = pool.get('crm.contact')
@@ -454,7 +415,6 @@ def check_sample(name, company_id):
     """Create one customer with the ORM from the generator values and
     print the stored values which differ from the generated ones"""
     from trytond.pool import Pool
-    from trytond.transaction import Transaction
     pool = Pool(name)
     Party = pool.get('party.party')
     index = 7_654_321
@@ -627,11 +587,8 @@ def main():
         else 'bench_search_%dk' % (count // 1000))
 
     folder = tempfile.mkdtemp(prefix='bench-search-')
-    conf = Path(folder) / 'trytond.conf'
-    conf.write_text("[database]\nuri = %s\npath = %s\n" % (URI, folder))
     os.environ['TRYTOND_DATABASE_URI'] = URI
-    from trytond import config
-    config.update_etc(str(conf))
+    configure(folder)
 
     started = time.monotonic()
     if not args.reuse:

@@ -24,18 +24,21 @@ FORMS = ['有限公司', '股份有限公司', '有限责任公司', '集团有�
 TAGS = ['重点客户', '制造业', '零售', '渠道', '华东', '华南', '新客户']
 
 
-def customer(index):
-    "Return the row of customer index (the same on every call)"
-    rng = random.Random(index)
-    province, city, area = PLACES[index % len(PLACES)]
-    # The index written in base-len(WORDS) makes every name unique
+def unique_word(index):
+    "index written with the digits of WORDS: a different word for each one"
     digits, word = index, ''
     while True:
         digits, rest = divmod(digits, len(WORDS))
         word += WORDS[rest]
         if not digits:
-            break
-    name = city + word + rng.choice(TRADES) + rng.choice(FORMS)
+            return word
+
+
+def customer(index):
+    "Return the row of customer index (the same on every call)"
+    rng = random.Random(index)
+    province, city, area = PLACES[index % len(PLACES)]
+    name = city + unique_word(index) + rng.choice(TRADES) + rng.choice(FORMS)
     body = '91%06d%09d' % (110000 + index % 800000, index)
     code = body + uscc.calc_check_digit(body)
     landline = '%s %08d' % (area, 20000000 + index)
