@@ -641,6 +641,8 @@ def main():
         from trytond import backend
         backend.Database.clear_cache()
         Pool.stop(name)
+        # Its pooled connections would keep the database in use
+        backend.Database(name).close()
         with Transaction().start(
                 None, 0, close=True, autocommit=True) as transaction:
             transaction.database.drop(transaction.connection, name)
