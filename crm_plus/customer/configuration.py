@@ -54,15 +54,12 @@ class Rule(metaclass=PoolMeta):
 
     @classmethod
     def _crm_sensitive_access(cls):
-        "Whether the user may read sensitive personal data of customers"
-        pool = Pool()
-        ModelData = pool.get('ir.model.data')
-        User = pool.get('res.user')
-        groups = {
-            ModelData.get_id('crm_plus', 'group_crm_admin'),
-            ModelData.get_id('crm_plus', 'group_sales_manager'),
-            }
-        return bool(groups & set(User.get_groups()))
+        """Whether the user may read sensitive personal data of customers:
+        the field access of the ID number (generated from the security
+        model)"""
+        FieldAccess = Pool().get('ir.model.field.access')
+        access = FieldAccess.get_access(['party.party'])['party.party']
+        return access.get('crm_id_number', {}).get('read', True)
 
     @classmethod
     def _get_context(cls, model_name):

@@ -14,6 +14,7 @@ from trytond.model import ModelSQL, ModelView, fields, sequence_ordered
 from trytond.modules.party.exceptions import InvalidIdentifierCode
 from trytond.pool import Pool, PoolMeta
 from trytond.pyson import Bool, Eval
+from trytond.tools import grouped_slice
 from trytond.transaction import Transaction, without_check_access
 from trytond.wizard import Button, StateTransition, StateView, Wizard
 
@@ -91,6 +92,11 @@ class Party(metaclass=PoolMeta):
     crm_customer = fields.Function(
         fields.Boolean("CRM Customer"),
         'on_change_with_crm_customer', searcher='search_crm_customer')
+    crm_contact_owners = fields.Function(
+        fields.Many2Many(
+            'company.employee', None, None, "Contact Owners",
+            help="The owners of the customers the person is a contact of."),
+        'get_crm_contact_owners', searcher='search_crm_contact_owners')
 
     # Enterprise
     crm_uscc = fields.Function(
@@ -247,6 +253,51 @@ class Party(metaclass=PoolMeta):
         if (operator == '=') == bool(value):
             return [('crm_kind', '!=', None)]
         return [('crm_kind', '=', None)]
+
+    @classmethod
+    def _crm_contact_owners_query(cls):
+        "The (person, owner) pairs of the customers persons are contacts of"
+        pool = Pool()
+        Contact = pool.get('crm.contact')
+        contact = Contact.__table__()
+        enterprise = cls.__table__()
+        return contact.join(enterprise,
+            condition=contact.enterprise == enterprise.id
+            ).select(contact.person, enterprise.crm_owner,
+            where=(enterprise.crm_owner != Null) & (contact.person != Null))
+
+    @classmethod
+    def get_crm_contact_owners(cls, parties, name):
+        cursor = Transaction().connection.cursor()
+        query = cls._crm_contact_owners_query()
+        result = {p.id: [] for p in parties}
+        for sub_ids in grouped_slice(result):
+            sub_query = query.select(
+                query.person, query.crm_owner,
+                where=query.person.in_(list(sub_ids)))
+            cursor.execute(*sub_query)
+            for person, owner in cursor:
+                result[person].append(owner)
+        return result
+
+    @classmethod
+    def search_crm_contact_owners(cls, name, clause):
+        "Search by raw SQL: record rules are built on it (no recursion)"
+        _, operator, value = clause[:3]
+        query = cls._crm_contact_owners_query()
+        if operator == '=' and value is None:
+            return [('id', 'not in', query.select(query.person))]
+        if operator == '!=' and value is None:
+            return [('id', 'in', query.select(query.person))]
+        if operator in {'in', 'not in'}:
+            ids = [int(v) for v in value]
+        elif operator in {'=', '!='}:
+            ids = [int(value)]
+            operator = {'=': 'in', '!=': 'not in'}[operator]
+        else:
+            raise ValueError(f"operator {operator} on {name}")
+        where = query.crm_owner.in_(ids or [-1])
+        return [('id', operator, query.select(query.person, where=where))]
 
     @classmethod
     def _crm_identifier_types(cls):

@@ -1,0 +1,306 @@
+"""The security model of crm_plus: one table, its XML, one rule check.
+
+The table is the "Security model" section of README.md (see there for the
+cell syntax).  `python -m trytond.modules.crm_plus.security README.md
+crm_plus/security.xml` writes the model access, record rules and field
+access it defines; tests/test_security_model.py fails when the committed XML
+and the table disagree.
+
+`check_records` is the one check for server code that reads or changes
+records on behalf of the user outside of ModelStorage.read/search (exports,
+on_change calls, chat, history revisions): the user's model access and
+record rules of each model, as Tryton applies them to read and write.
+"""
+import re
+import sys
+from collections import defaultdict
+from xml.sax.saxutils import escape, quoteattr
+
+GROUPS = [
+    ('Sales Representative', 'group_sales_rep', 'sales_rep'),
+    ('Sales Manager', 'group_sales_manager', 'sales_manager'),
+    ('CRM Administrator', 'group_crm_admin', 'crm_admin'),
+    ('Service Agent', 'group_service_agent', 'service_agent'),
+    ('Marketing', 'group_marketing', 'marketing'),
+    ]
+PERMS = {'r': 'read', 'w': 'write', 'c': 'create', 'd': 'delete'}
+SCOPES = {'own', 'team', 'all'}
+RECORDS_MARKER = '<!-- security-model: records -->'
+OTHERS_MARKER = '<!-- security-model: others -->'
+_TERM = re.compile(
+    r'^(?P<path>[a-z_][\w.]*)(?:@(?P<ref>[a-z_][\w.]*))?'
+    r'(?P<user>~user)?(?P<pool>\*)?$')
+_CELL = re.compile(r'^(?:-|(?P<perms>r?w?c?d?):(?P<scope>\w+)(?P<s>\+s)?)$')
+
+
+class TableError(ValueError):
+    pass
+
+
+def _rows(text, marker):
+    "Return the rows of the markdown table following the marker"
+    try:
+        _, rest = text.split(marker, 1)
+    except ValueError:
+        raise TableError(f"missing {marker}")
+    lines = rest.strip().splitlines()
+    rows = []
+    for line in lines:
+        if not line.startswith('|'):
+            break
+        cells = [c.strip() for c in line.strip().strip('|').split('|')]
+        rows.append(cells)
+    if len(rows) < 2:
+        raise TableError(f"no table after {marker}")
+    header, _, *body = rows
+    return header, body
+
+
+def parse_cell(cell):
+    "Return (perms set, scope, sensitive) of a table cell"
+    match = _CELL.match(cell)
+    if not match:
+        raise TableError(f"invalid cell {cell!r}")
+    if cell == '-':
+        return frozenset(), None, False
+    perms = frozenset(PERMS[p] for p in match['perms'])
+    scope = match['scope']
+    if scope not in SCOPES or not perms:
+        raise TableError(f"invalid cell {cell!r}")
+    return perms, scope, bool(match['s'])
+
+
+def parse_owner(owner):
+    """Return (inherit, terms) of an owner column: inherit is the field
+    whose record the access follows (or None), terms a list of dicts with
+    path, ref, user and pool"""
+    if owner == '-':
+        return None, []
+    if owner.startswith('^'):
+        return owner[1:], []
+    terms = []
+    for term in owner.split(','):
+        match = _TERM.match(term.strip())
+        if not match:
+            raise TableError(f"invalid owner term {term!r}")
+        terms.append({
+                'path': match['path'],
+                'ref': match['ref'],
+                'user': bool(match['user']),
+                'pool': bool(match['pool']),
+                })
+    return None, terms
+
+
+def parse(text):
+    """Return (models, others): models maps a model name to its row (owner,
+    inherit, terms, cells by group xml id, sensitive fields), others the
+    set of the other registered models"""
+    header, body = _rows(text, RECORDS_MARKER)
+    expected = (['model', 'owner'] + [g[0] for g in GROUPS] + ['sensitive'])
+    if header != expected:
+        raise TableError(f"security table header {header} != {expected}")
+    models = {}
+    for cells in body:
+        if len(cells) != len(expected):
+            raise TableError(f"wrong number of cells in {cells}")
+        model, owner, *group_cells, sensitive = cells
+        if model in models:
+            raise TableError(f"{model} twice in the security table")
+        inherit, terms = parse_owner(owner)
+        models[model] = {
+            'owner': owner,
+            'inherit': inherit,
+            'terms': terms,
+            'cells': {
+                g[1]: parse_cell(c) for g, c in zip(GROUPS, group_cells)},
+            'sensitive': [f.strip() for f in sensitive.split(',')
+                if f.strip()],
+            }
+    header, body = _rows(text, OTHERS_MARKER)
+    others = {cells[0] for cells in body}
+    if others & set(models):
+        raise TableError(f"in both tables: {others & set(models)}")
+    return models, others
+
+
+# XML generation
+
+def _xml_id(model):
+    return re.sub(r'[^a-z0-9]+', '_', model)
+
+
+def _employees(scope):
+    return {
+        'own': "Eval('employees', [])",
+        'team': "Eval('managed_employees', [])",
+        }[scope]
+
+
+def _clauses(terms, scope, create):
+    "The PYSON domains (as source) of the rules of a scope"
+    clauses = []
+    for i, term in enumerate(terms[:1] if create else terms):
+        path = term['path']
+        if term['user']:
+            value = "Eval('user_id', -1)"
+            clause = f"('{path}', '=', {value}"
+        else:
+            clause = f"('{path}', 'in', {_employees(scope)}"
+        clause += f", '{term['ref']}')" if term['ref'] else ")"
+        clauses.append(f"[{clause}]")
+        if i == 0 and scope == 'own' and not term['user']:
+            clauses.append(
+                f"[('{path}', 'in', If(Eval('crm_team_sharing', False), "
+                "Eval('team_employees', []), []))]")
+    pool = [t['path'] for t in terms if t['pool']]
+    if pool:
+        clauses.append(
+            '[' + ', '.join(f"('{p}', '=', None)" for p in pool) + ']')
+    return clauses
+
+
+def _record(model, id_, fields):
+    lines = [f'        <record model="{model}" id="{id_}">']
+    for name, kind, value in fields:
+        if kind == 'text':
+            lines.append(
+                f'            <field name="{name}">{escape(value)}</field>')
+        elif kind == 'ref':
+            lines.append(f'            <field name="{name}" ref="{value}"/>')
+        elif kind == 'eval':
+            lines.append(
+                f'            <field name="{name}" eval={quoteattr(value)}/>')
+        elif kind == 'pyson':
+            lines.append(
+                f'            <field name="{name}" eval={quoteattr(value)}'
+                ' pyson="1"/>')
+    lines.append('        </record>')
+    return lines
+
+
+def _perm_fields(perms):
+    return [(f'perm_{p}', 'eval', str(p in perms))
+        for p in ['read', 'write', 'create', 'delete']]
+
+
+def generate(models):
+    "Return the XML of the security model"
+    lines = [
+        '<?xml version="1.0"?>',
+        '<!-- Generated from the "Security model" table of README.md by',
+        '     python -m trytond.modules.crm_plus.security: do not edit. -->',
+        '<tryton>',
+        '    <data>',
+        ]
+    for model, row in models.items():
+        mid = _xml_id(model)
+        lines.append(f'        <!-- {model}: {row["owner"]} -->')
+        if row['inherit'] != 'resource':
+            if model.startswith('crm.'):
+                # Users outside the CRM groups read reference data only
+                scoped = any(c[1] in {'own', 'team'}
+                    for c in row['cells'].values())
+                lines += _record('ir.model.access', f'access_{mid}', [
+                        ('model', 'text', model),
+                        *_perm_fields(set() if scoped else {'read'})])
+            for _, group, short in GROUPS:
+                perms, _, _ = row['cells'][group]
+                lines += _record(
+                    'ir.model.access', f'access_{mid}_{short}', [
+                        ('model', 'text', model),
+                        ('group', 'ref', group),
+                        *_perm_fields(perms)])
+        for field in row['sensitive']:
+            fid = f'field_access_{mid}_{field}'
+            lines += _record('ir.model.field.access', fid, [
+                    ('model', 'text', model),
+                    ('field', 'text', field),
+                    *_perm_fields(set())])
+            for _, group, short in GROUPS:
+                if row['cells'][group][2]:
+                    lines += _record(
+                        'ir.model.field.access', f'{fid}_{short}', [
+                            ('model', 'text', model),
+                            ('field', 'text', field),
+                            ('group', 'ref', group),
+                            *_perm_fields(set(PERMS.values()))])
+        if not row['terms']:
+            continue
+        for name, group, short in GROUPS:
+            perms, scope, _ = row['cells'][group]
+            if scope is None:
+                continue
+            variants = [('', set(PERMS.values()) - {'create'}, False),
+                ('_create', {'create'}, True)]
+            if scope == 'all':
+                variants = [('', set(PERMS.values()), False)]
+            for suffix, modes, create in variants:
+                gid = f'rule_group_{mid}_{short}{suffix}'
+                label = {
+                    'own': "Own records", 'team': "Records of managed teams",
+                    'all': "All records"}[scope]
+                if create:
+                    label += " (creation)"
+                lines += _record('ir.rule.group', gid, [
+                        ('name', 'text', f"{label} of {name}"),
+                        ('model', 'text', model),
+                        ('global_p', 'eval', 'False'),
+                        *_perm_fields(modes)])
+                lines += _record('ir.rule.group-res.group', f'{gid}_group', [
+                        ('rule_group', 'ref', gid),
+                        ('group', 'ref', group)])
+                if scope == 'all':
+                    continue
+                for i, clause in enumerate(
+                        _clauses(row['terms'], scope, create)):
+                    lines += _record('ir.rule', f'{gid}_{i}', [
+                            ('domain', 'pyson', clause),
+                            ('rule_group', 'ref', gid)])
+    lines += ['    </data>', '</tryton>', '']
+    return '\n'.join(lines)
+
+
+# The one check of server code acting for the user
+
+def check_records(records, mode='read'):
+    """Raise AccessError unless the user may access the records in mode,
+    by model access and record rules.  records: instances or
+    'model,id' strings; checked only when the transaction checks access."""
+    from trytond.pool import Pool
+    from trytond.transaction import Transaction
+
+    transaction = Transaction()
+    if transaction.user == 0 or not transaction.check_access:
+        return
+    pool = Pool()
+    ModelAccess = pool.get('ir.model.access')
+    Rule = pool.get('ir.rule')
+    by_model = defaultdict(set)
+    for record in records:
+        if isinstance(record, str):
+            model, id_ = record.split(',')
+            id_ = int(id_)
+        else:
+            model, id_ = record.__name__, record.id
+        if id_ is not None and id_ >= 0:
+            by_model[model].add(id_)
+    for model, ids in by_model.items():
+        ModelAccess.check(model, mode=mode)
+        Rule.check(model, sorted(ids), mode=mode)
+
+
+def main(argv=None):
+    argv = sys.argv[1:] if argv is None else argv
+    if len(argv) != 2:
+        sys.exit("usage: python -m trytond.modules.crm_plus.security "
+            "README.md crm_plus/security.xml")
+    source, target = argv
+    with open(source, encoding='utf-8') as file:
+        models, _ = parse(file.read())
+    with open(target, 'w', encoding='utf-8') as file:
+        file.write(generate(models))
+
+
+if __name__ == '__main__':
+    main()
