@@ -2,9 +2,10 @@
 
 Each change closes a defect of trytond 8.0 that crm_plus cannot fix through
 the public API; ``crm_plus/tests/test_framework.py`` fails when an internal
-it relies on changes.  ``install()`` runs when ``trytond.modules.crm_plus`` is imported
-(the server, ``trytond-admin``, the cron and the workers import it when they
-load the pool, before any request).
+it relies on changes.  ``install()`` runs when ``trytond.modules.crm_plus``
+is imported: ``trytond`` (``crm-plus serve`` passes ``-d``), ``trytond-cron``
+and ``trytond-worker`` load the pool of their databases at start, before any
+request, and ``trytond.modules.crm_plus.wsgi:app`` installs it at import.
 
 1. SQLite atomicity.  ``Transaction.start`` takes the connection (isolation
    IMMEDIATE) and then calls ``Cache.sync``; ``Cache.sync`` and
