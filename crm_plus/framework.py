@@ -26,6 +26,17 @@ request, and ``trytond.modules.crm_plus.wsgi:app`` installs it at import.
    (``res.user.get_groups``).  The REST routes are wrapped to drop the same
    keys from the header.
 
+3. Record rules on the paths that read for the user (section "Record
+   rules" below).  ``ModelStorage.export_data`` checks the rules of each
+   exported record with ``eval_domain`` in Python, which is True for rule
+   domains with dotted paths and for rules inherited through ``__access__``;
+   ``ModelSQL.history_revisions`` checks the model access only; the RPC
+   methods called on instances built from client values (``on_change``,
+   ``on_change_with``, ``on_change_notify``, autocomplete...) read the
+   related records they are given without rules.  Each is wrapped to check
+   the records first with ``crm_plus.security.check_records`` (Tryton's
+   ``ir.rule.check``, the SQL check of read and search).
+
 ``trytond.backend`` picks its backend from the configuration when it is
 first imported, and the ``crm-plus`` command imports this package before it
 reads ``trytond.conf``: when ``trytond.backend`` is not imported yet, the
@@ -76,6 +87,7 @@ def _apply():
             return
         _keep_sqlite_transaction()
         _strip_rest_private_context()
+        _check_rules_on_reading_paths()
         _applied = True
 
 
@@ -150,3 +162,96 @@ def _strip_rest_private_context():
         if (getattr(endpoint, '__module__', None) == REST_MODULE
                 and not getattr(endpoint, '_crm_plus_strips_context', False)):
             rule.endpoint = stripping(endpoint)
+
+
+# Record rules (3.): export_data, history_revisions, instance RPC calls
+
+def exported_records(records, fields_names):
+    """Return the records export_data reads for the field names: the
+    records and, along each path, the related records"""
+    from trytond.model import Model
+    from trytond.transaction import without_check_access
+
+    found = list(records)
+    with without_check_access():
+        for path in fields_names:
+            level = list(records)
+            for name in path.split('/')[:-1]:
+                name = name.split(':lang=')[0]
+                if name.endswith('.translated'):
+                    break
+                name = name.split('.')[0]
+                next_level = []
+                for record in level:
+                    value = getattr(record, name, None)
+                    if isinstance(value, Model):
+                        next_level.append(value)
+                    elif isinstance(value, (list, tuple)):
+                        next_level.extend(
+                            v for v in value if isinstance(v, Model))
+                found.extend(next_level)
+                level = next_level
+    return found
+
+
+def instance_values(instances):
+    """Return the instances given by a client and the existing records
+    their values refer to (in depth, for the nested new records)"""
+    from trytond.model import Model
+
+    found, seen, todo = [], set(), list(instances)
+    while todo:
+        record = todo.pop()
+        if not isinstance(record, Model) or id(record) in seen:
+            continue
+        seen.add(id(record))
+        if record.id is not None and record.id >= 0:
+            found.append(record)
+            # An existing record: its values come from the database
+            if not record._values:
+                continue
+        for _, value in (record._values._items() if record._values else []):
+            if isinstance(value, Model):
+                todo.append(value)
+            elif isinstance(value, (list, tuple)):
+                todo.extend(v for v in value if isinstance(v, Model))
+    return found
+
+
+def _check_rules_on_reading_paths():
+    from trytond.model import ModelSQL, ModelStorage
+    from trytond.rpc import RPC
+
+    from .security import check_records
+
+    export_data = ModelStorage.export_data.__func__
+
+    @wraps(export_data)
+    def export_data_(cls, records, fields_names, header=False):
+        check_records(exported_records(records, fields_names), 'read')
+        return export_data(cls, records, fields_names, header=header)
+    ModelStorage.export_data = classmethod(export_data_)
+
+    history_revisions = ModelSQL.history_revisions.__func__
+
+    @wraps(history_revisions)
+    def history_revisions_(cls, ids):
+        check_records([cls(i) for i in ids], 'read')
+        return history_revisions(cls, ids)
+    ModelSQL.history_revisions = classmethod(history_revisions_)
+
+    decorate = RPC.decorate
+
+    @wraps(decorate)
+    def decorate_(self, func):
+        func = decorate(self, func)
+        if self.instantiate != 0:
+            return func
+
+        @wraps(func)
+        def checked(inst, *args, **kwargs):
+            instances = inst if isinstance(inst, (list, tuple)) else [inst]
+            check_records(instance_values(instances), 'read', rules_only=True)
+            return func(inst, *args, **kwargs)
+        return checked
+    RPC.decorate = decorate_

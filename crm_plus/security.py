@@ -263,10 +263,12 @@ def generate(models):
 
 # The one check of server code acting for the user
 
-def check_records(records, mode='read'):
+def check_records(records, mode='read', rules_only=False):
     """Raise AccessError unless the user may access the records in mode,
-    by model access and record rules.  records: instances or
-    'model,id' strings; checked only when the transaction checks access."""
+    by model access (unless rules_only) and record rules.  records:
+    instances or 'model,id' strings; checked only when the transaction
+    checks access."""
+    from trytond.model import ModelStorage
     from trytond.pool import Pool
     from trytond.transaction import Transaction
 
@@ -286,8 +288,44 @@ def check_records(records, mode='read'):
         if id_ is not None and id_ >= 0:
             by_model[model].add(id_)
     for model, ids in by_model.items():
-        ModelAccess.check(model, mode=mode)
+        if not issubclass(pool.get(model), ModelStorage):
+            continue
+        if not rules_only:
+            ModelAccess.check(model, mode=mode)
         Rule.check(model, sorted(ids), mode=mode)
+
+
+def hide_unreadable_fields(Model, definition):
+    "Remove from a fields_get definition the fields the user may not read"
+    from trytond.pool import Pool
+    from trytond.transaction import Transaction
+
+    if Transaction().check_access:
+        FieldAccess = Pool().get('ir.model.field.access')
+        accesses = FieldAccess.get_access([Model.__name__])[Model.__name__]
+        for name in list(definition):
+            if not accesses.get(name, {}).get('read', True):
+                del definition[name]
+    return definition
+
+
+def _chat_channel():
+    from trytond.pool import PoolMeta
+    from trytond.transaction import check_access
+
+    class ChatChannel(metaclass=PoolMeta):
+        "Chat on a record obeys its record rules (trytond checks access)"
+        __name__ = 'ir.chat.channel'
+
+        @classmethod
+        def check_access(cls, resource):
+            super().check_access(resource)
+            with check_access():
+                check_records([str(resource)], 'read')
+    return ChatChannel
+
+
+ChatChannel = _chat_channel()
 
 
 def main(argv=None):

@@ -59,7 +59,7 @@ class Rule(metaclass=PoolMeta):
         model)"""
         FieldAccess = Pool().get('ir.model.field.access')
         access = FieldAccess.get_access(['party.party'])['party.party']
-        return access.get('crm_id_number', {}).get('read', True)
+        return bool(access.get('crm_id_number', {}).get('read', True))
 
     @classmethod
     def _get_context(cls, model_name):

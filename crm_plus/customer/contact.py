@@ -15,6 +15,7 @@ from trytond.pyson import Eval
 from trytond.tools import grouped_slice
 from trytond.tools.email_ import EmailNotValidError, normalize_email
 
+from ..security import hide_unreadable_fields
 from .contact_mechanism import format_phone, parse_phone, validate_email
 
 
@@ -63,6 +64,12 @@ class Contact(
         help="Check for the main contact of the enterprise "
         "(only one per enterprise).")
     notes = fields.Text("Notes")
+
+    @classmethod
+    def fields_get(cls, fields_names=None, level=0):
+        "Hide the fields the user may not read (the birthday), as views do"
+        return hide_unreadable_fields(cls, super().fields_get(
+                fields_names=fields_names, level=level))
 
     @classmethod
     def __setup__(cls):

@@ -18,6 +18,8 @@ from trytond.tools import grouped_slice
 from trytond.transaction import Transaction, without_check_access
 from trytond.wizard import Button, StateTransition, StateView, Wizard
 
+from ..security import hide_unreadable_fields
+
 KINDS = [
     (None, ""),
     ('enterprise', "Enterprise"),
@@ -182,14 +184,8 @@ class Party(metaclass=PoolMeta):
     @classmethod
     def fields_get(cls, fields_names=None, level=0):
         "Hide the fields the user may not read, as views do"
-        FieldAccess = Pool().get('ir.model.field.access')
-        definition = super().fields_get(fields_names=fields_names, level=level)
-        if Transaction().check_access:
-            accesses = FieldAccess.get_access([cls.__name__])[cls.__name__]
-            for name in list(definition):
-                if not accesses.get(name, {}).get('read', True):
-                    del definition[name]
-        return definition
+        return hide_unreadable_fields(cls, super().fields_get(
+                fields_names=fields_names, level=level))
 
     @classmethod
     def read(cls, ids, fields_names):
@@ -271,7 +267,8 @@ class Party(metaclass=PoolMeta):
         cursor = Transaction().connection.cursor()
         query = cls._crm_contact_owners_query()
         result = {p.id: [] for p in parties}
-        for sub_ids in grouped_slice(result):
+        for sub_ids in grouped_slice(
+                list(result), Transaction().database.IN_MAX):
             sub_query = query.select(
                 query.person, query.crm_owner,
                 where=query.person.in_(list(sub_ids)))
