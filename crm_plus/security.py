@@ -2,15 +2,18 @@
 
 The table is the "Security model" section of README.md (see there for the
 cell syntax).  `python -m trytond.modules.crm_plus.security README.md
-crm_plus/security.xml` writes the model access, record rules and field
-access it defines; tests/test_security_model.py fails when the committed XML
-and the table disagree.
+crm_plus/security.xml crm_plus/locale/zh_CN.po` writes the model access,
+record rules and field access it defines and the zh_CN names of the rule
+groups; tests/test_security_model.py fails when the committed files and the
+table disagree.
 
 `check_records` is the one check for server code that reads or changes
 records on behalf of the user outside of ModelStorage.read/search (exports,
 on_change calls, chat, history revisions): the user's model access and
 record rules of each model, as Tryton applies them to read and write.
 """
+import glob
+import os
 import re
 import sys
 from collections import defaultdict
@@ -23,6 +26,23 @@ GROUPS = [
     ('Service Agent', 'group_service_agent', 'service_agent'),
     ('Marketing', 'group_marketing', 'marketing'),
     ]
+GROUPS_ZH = {
+    'group_sales_rep': "销售代表",
+    'group_sales_manager': "销售经理",
+    'group_crm_admin': "CRM 管理员",
+    'group_service_agent': "客服专员",
+    'group_marketing': "市场营销",
+    }
+# The names of the generated rule groups in English and zh_CN
+RULE_GROUP_NAMES = {
+    ('own', False): ("Own records of {}", "{}的自有记录"),
+    ('own', True): ("Own records (creation) of {}", "{}的自有记录（创建）"),
+    ('team', False): ("Records of managed teams of {}", "{}所管团队的记录"),
+    ('team', True): (
+        "Records of managed teams (creation) of {}", "{}所管团队的记录（创建）"),
+    ('all', False): ("All records of {}", "{}的全部记录"),
+    }
+PO_CONTEXT = 'model:ir.rule.group,name:'
 PERMS = {'r': 'read', 'w': 'write', 'c': 'create', 'd': 'delete'}
 SCOPES = {'own', 'team', 'all'}
 RECORDS_MARKER = '<!-- security-model: records -->'
@@ -97,23 +117,35 @@ def parse(text):
     inherit, terms, cells by group xml id, sensitive fields), others the
     set of the other registered models"""
     header, body = _rows(text, RECORDS_MARKER)
-    expected = (['model', 'owner'] + [g[0] for g in GROUPS] + ['sensitive'])
+    expected = (['model', 'owner'] + [g[0] for g in GROUPS]
+        + ['Other users', 'sensitive'])
     if header != expected:
         raise TableError(f"security table header {header} != {expected}")
     models = {}
     for cells in body:
         if len(cells) != len(expected):
             raise TableError(f"wrong number of cells in {cells}")
-        model, owner, *group_cells, sensitive = cells
+        model, owner, *group_cells, others_cell, sensitive = cells
         if model in models:
             raise TableError(f"{model} twice in the security table")
         inherit, terms = parse_owner(owner)
+        if others_cell == 'stock':
+            if model.startswith('crm.'):
+                raise TableError(f"{model}: a model of crm_plus is not stock")
+            default = None
+        elif inherit == 'resource':
+            raise TableError(f"{model}: resource access is left to stock")
+        else:
+            default = frozenset(PERMS[p] for p in others_cell.strip('-'))
+            if not re.fullmatch(r'-|r?w?c?d?', others_cell):
+                raise TableError(f"invalid cell {others_cell!r}")
         models[model] = {
             'owner': owner,
             'inherit': inherit,
             'terms': terms,
             'cells': {
                 g[1]: parse_cell(c) for g, c in zip(GROUPS, group_cells)},
+            'default': default,
             'sensitive': [f.strip() for f in sensitive.split(',')
                 if f.strip()],
             }
@@ -184,6 +216,33 @@ def _perm_fields(perms):
         for p in ['read', 'write', 'create', 'delete']]
 
 
+def rule_groups(models):
+    """Yield (xml id, model, row, group, scope, modes, create, english
+    name, zh_CN name) of the rule groups of the security model"""
+    for model, row in models.items():
+        if not row['terms']:
+            continue
+        for name, group, short in GROUPS:
+            _, scope, _ = row['cells'][group]
+            if scope is None:
+                continue
+            variants = [('', set(PERMS.values()) - {'create'}, False),
+                ('_create', {'create'}, True)]
+            if scope == 'all':
+                variants = [('', set(PERMS.values()), False)]
+            for suffix, modes, create in variants:
+                english, chinese = RULE_GROUP_NAMES[scope, create]
+                yield (f'rule_group_{_xml_id(model)}_{short}{suffix}', model,
+                    row, group, scope, modes, create, english.format(name),
+                    chinese.format(GROUPS_ZH[group]))
+
+
+def po_entries(models):
+    "Return the (msgctxt, msgid, msgstr) of the rule group names"
+    return [(PO_CONTEXT + gid, english, chinese)
+        for gid, *_, english, chinese in rule_groups(models)]
+
+
 def generate(models):
     "Return the XML of the security model"
     lines = [
@@ -197,13 +256,10 @@ def generate(models):
         mid = _xml_id(model)
         lines.append(f'        <!-- {model}: {row["owner"]} -->')
         if row['inherit'] != 'resource':
-            if model.startswith('crm.'):
-                # Users outside the CRM groups read reference data only
-                scoped = any(c[1] in {'own', 'team'}
-                    for c in row['cells'].values())
+            if row['default'] is not None:
                 lines += _record('ir.model.access', f'access_{mid}', [
                         ('model', 'text', model),
-                        *_perm_fields(set() if scoped else {'read'})])
+                        *_perm_fields(row['default'])])
             for _, group, short in GROUPS:
                 perms, _, _ = row['cells'][group]
                 lines += _record(
@@ -225,38 +281,22 @@ def generate(models):
                             ('field', 'text', field),
                             ('group', 'ref', group),
                             *_perm_fields(set(PERMS.values()))])
-        if not row['terms']:
+    for gid, model, row, group, scope, modes, create, name, _ in (
+            rule_groups(models)):
+        lines += _record('ir.rule.group', gid, [
+                ('name', 'text', name),
+                ('model', 'text', model),
+                ('global_p', 'eval', 'False'),
+                *_perm_fields(modes)])
+        lines += _record('ir.rule.group-res.group', f'{gid}_group', [
+                ('rule_group', 'ref', gid),
+                ('group', 'ref', group)])
+        if scope == 'all':
             continue
-        for name, group, short in GROUPS:
-            perms, scope, _ = row['cells'][group]
-            if scope is None:
-                continue
-            variants = [('', set(PERMS.values()) - {'create'}, False),
-                ('_create', {'create'}, True)]
-            if scope == 'all':
-                variants = [('', set(PERMS.values()), False)]
-            for suffix, modes, create in variants:
-                gid = f'rule_group_{mid}_{short}{suffix}'
-                label = {
-                    'own': "Own records", 'team': "Records of managed teams",
-                    'all': "All records"}[scope]
-                if create:
-                    label += " (creation)"
-                lines += _record('ir.rule.group', gid, [
-                        ('name', 'text', f"{label} of {name}"),
-                        ('model', 'text', model),
-                        ('global_p', 'eval', 'False'),
-                        *_perm_fields(modes)])
-                lines += _record('ir.rule.group-res.group', f'{gid}_group', [
-                        ('rule_group', 'ref', gid),
-                        ('group', 'ref', group)])
-                if scope == 'all':
-                    continue
-                for i, clause in enumerate(
-                        _clauses(row['terms'], scope, create)):
-                    lines += _record('ir.rule', f'{gid}_{i}', [
-                            ('domain', 'pyson', clause),
-                            ('rule_group', 'ref', gid)])
+        for i, clause in enumerate(_clauses(row['terms'], scope, create)):
+            lines += _record('ir.rule', f'{gid}_{i}', [
+                    ('domain', 'pyson', clause),
+                    ('rule_group', 'ref', gid)])
     lines += ['    </data>', '</tryton>', '']
     return '\n'.join(lines)
 
@@ -328,16 +368,51 @@ def _chat_channel():
 ChatChannel = _chat_channel()
 
 
+def update_po(text, models, kept_ids):
+    """Return the zh_CN.po text with the names of the generated rule groups:
+    the entries of rule groups not in kept_ids (the hand-written ones) are
+    replaced by those of the security model"""
+    blocks = text.rstrip('\n').split('\n\n')
+    kept = []
+    for block in blocks:
+        match = re.search(
+            rf'^msgctxt "{re.escape(PO_CONTEXT)}(\w+)"$', block, re.M)
+        if match and match.group(1) not in kept_ids:
+            continue
+        kept.append(block)
+    for msgctxt, msgid, msgstr in po_entries(models):
+        kept.append(
+            f'msgctxt "{msgctxt}"\nmsgid "{msgid}"\nmsgstr "{msgstr}"')
+    return '\n\n'.join(kept) + '\n'
+
+
+def hand_written_ids(paths):
+    "The xml ids of the records of the other XML files"
+    ids = set()
+    for path in paths:
+        with open(path, encoding='utf-8') as file:
+            ids.update(re.findall(r'<record [^>]*id="(\w+)"', file.read()))
+    return ids
+
+
 def main(argv=None):
     argv = sys.argv[1:] if argv is None else argv
-    if len(argv) != 2:
+    if len(argv) != 3:
         sys.exit("usage: python -m trytond.modules.crm_plus.security "
-            "README.md crm_plus/security.xml")
-    source, target = argv
+            "README.md crm_plus/security.xml crm_plus/locale/zh_CN.po")
+    source, target, po = argv
+    module = os.path.dirname(os.path.abspath(target))
     with open(source, encoding='utf-8') as file:
         models, _ = parse(file.read())
     with open(target, 'w', encoding='utf-8') as file:
         file.write(generate(models))
+    others = [p for p in glob.glob(
+            os.path.join(module, '**', '*.xml'), recursive=True)
+        if os.path.abspath(p) != os.path.abspath(target)]
+    with open(po, encoding='utf-8') as file:
+        text = file.read()
+    with open(po, 'w', encoding='utf-8') as file:
+        file.write(update_po(text, models, hand_written_ids(others)))
 
 
 if __name__ == '__main__':

@@ -2,7 +2,7 @@
 
 Fails when crm_plus/security.xml is not what the table generates (edit the
 table and run ``python -m trytond.modules.crm_plus.security README.md
-crm_plus/security.xml``), when a model crm_plus registers is in neither
+crm_plus/security.xml crm_plus/locale/zh_CN.po``), when a model crm_plus registers is in neither
 table, or when an XML file outside security.xml defines model access, field
 access or group record rules by hand.
 """
@@ -58,6 +58,17 @@ class SecurityModelTest(unittest.TestCase):
         self.assertEqual(
             committed, self.security.generate(self.models),
             "crm_plus/security.xml differs from the README table: "
+            "regenerate it")
+
+    def test_po_generated_from_table(self):
+        "zh_CN.po names the generated rule groups, and no removed one"
+        po = MODULE / 'locale' / 'zh_CN.po'
+        others = [p for p in MODULE.glob('**/*.xml')
+            if p.name != 'security.xml']
+        text = po.read_text(encoding='utf-8')
+        self.assertEqual(text, self.security.update_po(
+                text, self.models, self.security.hand_written_ids(others)),
+            "crm_plus/locale/zh_CN.po differs from the README table: "
             "regenerate it")
 
     def test_every_registered_model_in_table(self):
