@@ -185,7 +185,8 @@ def _clauses(terms, scope, create):
             clauses.append(
                 f"[('{path}', 'in', If(Eval('crm_team_sharing', False), "
                 "Eval('team_employees', []), []))]")
-    pool = [t['path'] for t in terms if t['pool']]
+    # Creation needs the first owner empty, the other accesses all of them
+    pool = [t['path'] for t in (terms[:1] if create else terms) if t['pool']]
     if pool:
         clauses.append(
             '[' + ', '.join(f"('{p}', '=', None)" for p in pool) + ']')
