@@ -31,8 +31,8 @@ request, and ``trytond.modules.crm_plus.wsgi:app`` installs it at import.
    trusts their shape: an unknown field (``"name; DROP TABLE"``), an unknown
    operator or a domain nested a thousand deep ended in a KeyError or a
    RecursionError, a ServerError for the client (HTTP 500 over REST).  The
-   same calls first check the shape here and refuse a malformed one with a
-   translated UserError (HTTP 400 over REST).
+   same calls first check the shape of the domain here and refuse a malformed
+   one with a translated UserError (HTTP 400 over REST).
 
 ``trytond.backend`` picks its backend from the configuration when it is
 first imported, and the ``crm-plus`` command imports this package before it
@@ -184,7 +184,7 @@ def _is_rest(app, request):
 
 
 class _Malformed(Exception):
-    "The part of a domain or order that is not well formed"
+    "The part of a domain that is not well formed"
 
 
 def _check_domain(Model, domain, depth=0):
@@ -221,34 +221,13 @@ def _check_domain(Model, domain, depth=0):
         _check_domain(Model, item, depth + 1)
 
 
-def _check_order(Model, order):
-    if order is None:
-        return
-    if not isinstance(order, (list, tuple)):
-        raise _Malformed(order)
-    for item in order:
-        if (not isinstance(item, (list, tuple)) or len(item) != 2
-                or not isinstance(item[0], str)
-                or not isinstance(item[1], (str, type(None)))):
-            raise _Malformed(item)
-        path = item[0]
-        while True:
-            local, _, path = path.partition('.')
-            field = Model._fields.get(local)
-            if field is None:
-                raise _Malformed(item)
-            if not path or not hasattr(field, 'get_target'):
-                break
-            Model = field.get_target()
-
-
 def _shown(value, size=200):
     text = repr(value)
     return text if len(text) <= size else text[:size] + '…'
 
 
-def check_search(Model, domain, order=None):
-    "Raise a UserError when domain or order is not well formed for Model"
+def check_search(Model, domain):
+    "Raise a UserError when domain is not well formed for Model"
     from trytond.exceptions import UserError
     from trytond.i18n import gettext
     try:
@@ -256,12 +235,6 @@ def check_search(Model, domain, order=None):
     except _Malformed as e:
         raise UserError(gettext('crm_plus.msg_search_domain_invalid',
                 criteria=_shown(e.args[0]), model=Model.__names__()['model'])
-            ) from None
-    try:
-        _check_order(Model, order)
-    except _Malformed as e:
-        raise UserError(gettext('crm_plus.msg_search_order_invalid',
-                order=_shown(e.args[0]), model=Model.__names__()['model'])
             ) from None
 
 
@@ -275,7 +248,7 @@ def _check_user_searches():
         # The calls whose domain trytond checks (for the field access)
         transaction = Transaction()
         if transaction.user and transaction.check_access:
-            check_search(cls, domain, order)
+            check_search(cls, domain)
         return search(cls, domain, offset=offset, limit=limit, order=order,
             count=count)
     ModelStorage.search = classmethod(search_)
