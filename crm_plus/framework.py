@@ -23,11 +23,19 @@ request, and ``trytond.modules.crm_plus.wsgi:app`` installs it at import.
    context keys starting with ``_`` but ``_datetime``; the REST API
    (``trytond/protocols/rest.py``) takes the ``X-Tryton-Context`` header as
    is, so ``{"_groups": [...]}`` made any key holder an administrator
-   (``res.user.get_groups``).  The REST routes are wrapped to drop the same
-   keys from the header.
+   (``res.user.get_groups``).  The application drops the same keys from the
+   header of the requests to a REST route before dispatching them.
 
-3. Record rules on the paths that read for the user (section "Record
-   rules" below).  ``ModelStorage.export_data`` checks the rules of each
+3. Malformed search domains.  ``ModelStorage.search`` checks the field
+   access of the domain and order of a user's call by walking them, but
+   trusts their shape: an unknown field (``"name; DROP TABLE"``), an unknown
+   operator or a domain nested a thousand deep ended in a KeyError or a
+   RecursionError, a ServerError for the client (HTTP 500 over REST).  The
+   same calls first check the shape of the domain here and refuse a malformed
+   one with a translated UserError (HTTP 400 over REST).
+
+4. Record rules on the paths that read for the user (section "Record
+   rules" at the end).  ``ModelStorage.export_data`` checks the rules of each
    exported record with ``eval_domain`` in Python, which is True for rule
    domains with dotted paths and for rules inherited through ``__access__``;
    ``ModelSQL.history_revisions`` checks the model access only; the RPC
@@ -49,12 +57,17 @@ import sys
 import threading
 from functools import wraps
 
-__all__ = ['install', 'PRIVATE_KEPT']
+from werkzeug.exceptions import HTTPException
+
+__all__ = ['install', 'PRIVATE_KEPT', 'check_search']
 
 # The private context keys JSON-RPC lets through (trytond/rpc.py)
 PRIVATE_KEPT = {'_datetime'}
 REST_MODULE = 'trytond.protocols.rest'
 CONTEXT_HEADER = 'HTTP_X_TRYTON_CONTEXT'  # X-Tryton-Context
+
+# sao nests a few levels; deeper is refused before Python's recursion limit
+MAX_DOMAIN_DEPTH = 32
 
 _lock = threading.Lock()
 _applied = False
@@ -87,6 +100,7 @@ def _apply():
             return
         _keep_sqlite_transaction()
         _strip_rest_private_context()
+        _check_user_searches()
         _check_rules_on_reading_paths()
         _applied = True
 
@@ -120,16 +134,23 @@ def _keep_sqlite_transaction():
     Database.put_connection = put_connection_
 
 
+def _decode(value, name):
+    "The JSON in base64 value, ValueError naming name when it is not"
+    try:
+        return json.loads(base64.urlsafe_b64decode(value))
+    except (binascii.Error, UnicodeDecodeError, json.JSONDecodeError,
+            RecursionError) as e:
+        raise ValueError(f"invalid {name}: {e}") from e
+
+
 def strip_private_keys(header):
     """Return the X-Tryton-Context header value without the private keys
 
     Raise ValueError when it is not a base64 JSON object."""
-    try:
-        context = json.loads(base64.urlsafe_b64decode(header))
-    except (binascii.Error, UnicodeDecodeError, json.JSONDecodeError) as e:
-        raise ValueError(str(e)) from e
+    context = _decode(header, 'X-Tryton-Context header')
     if not isinstance(context, dict):
-        raise ValueError("the context is not an object")
+        raise ValueError(
+            "invalid X-Tryton-Context header: the context is not an object")
     context = {k: v for k, v in context.items()
         if not k.startswith('_') or k in PRIVATE_KEPT}
     return base64.urlsafe_b64encode(
@@ -142,29 +163,110 @@ def _strip_rest_private_context():
     from trytond.protocols.wrappers import HTTPStatus
     from trytond.wsgi import app  # imports trytond.protocols.rest
 
-    def stripping(endpoint):
-        @wraps(endpoint)
-        def wrapper(request, *args, **kwargs):
-            header = request.environ.get(CONTEXT_HEADER)
-            if header:
-                try:
+    dispatch_request = app.dispatch_request
+
+    @wraps(dispatch_request)
+    def dispatch_rest_without_private_context(request):
+        if _is_rest(app, request):
+            try:
+                header = request.environ.get(CONTEXT_HEADER)
+                if header:
                     request.environ[CONTEXT_HEADER] = strip_private_keys(
                         header)
-                except ValueError as e:
-                    abort(HTTPStatus.BAD_REQUEST,
-                        f"invalid X-Tryton-Context header: {e}")
-            return endpoint(request, *args, **kwargs)
-        wrapper._crm_plus_strips_context = True
-        return wrapper
+                # rest.py decodes them without checking (HTTP 500)
+                for argument in ['d', 'o']:
+                    if argument in request.args:
+                        _decode(request.args[argument], argument)
+            except ValueError as e:
+                try:
+                    abort(HTTPStatus.BAD_REQUEST, str(e))
+                except HTTPException as error:
+                    return error
+        return dispatch_request(request)
+    app.dispatch_request = dispatch_rest_without_private_context
 
-    for rule in app.url_map.iter_rules():
-        endpoint = rule.endpoint
-        if (getattr(endpoint, '__module__', None) == REST_MODULE
-                and not getattr(endpoint, '_crm_plus_strips_context', False)):
-            rule.endpoint = stripping(endpoint)
+
+def _is_rest(app, request):
+    "Whether request goes to a route of trytond/protocols/rest.py"
+    try:
+        endpoint, _ = app.url_map.bind_to_environ(request.environ).match()
+    except HTTPException:
+        return False
+    return getattr(endpoint, '__module__', None) == REST_MODULE
 
 
-# Record rules (3.): export_data, history_revisions, instance RPC calls
+class _Malformed(Exception):
+    "The part of a domain that is not well formed"
+
+
+def _check_domain(Model, domain, depth=0):
+    from trytond.const import OPERATORS
+    from trytond.pool import Pool
+
+    if depth > MAX_DOMAIN_DEPTH or not isinstance(domain, (list, tuple)):
+        raise _Malformed(domain)
+    if len(domain) > 2 and isinstance(domain[1], str):  # a leaf
+        path, operator, value = domain[:3]
+        if not isinstance(path, str) or operator not in OPERATORS:
+            raise _Malformed(domain)
+        local, _, relate = path.partition('.')
+        field = Model._fields.get(local)
+        if field is None:
+            raise _Malformed(domain)
+        target = field.get_target() if hasattr(field, 'get_target') else None
+        if field._type == 'reference' and len(domain) > 3:
+            try:
+                target = Pool().get(domain[3])
+            except (KeyError, TypeError):
+                raise _Malformed(domain)
+        if relate and target:
+            _check_domain(target, (relate, operator, value), depth + 1)
+        elif operator in {'where', 'not where'} and target:
+            _check_domain(target, value, depth + 1)
+        return
+    items = domain
+    if items and isinstance(items[0], str) and items[0] in {'AND', 'OR'}:
+        items = items[1:]
+    for item in items:
+        if isinstance(item, str):
+            raise _Malformed(item)
+        _check_domain(Model, item, depth + 1)
+
+
+def _shown(value, size=200):
+    text = repr(value)
+    return text if len(text) <= size else text[:size] + '…'
+
+
+def check_search(Model, domain):
+    "Raise a UserError when domain is not well formed for Model"
+    from trytond.exceptions import UserError
+    from trytond.i18n import gettext
+    try:
+        _check_domain(Model, domain)
+    except _Malformed as e:
+        raise UserError(gettext('crm_plus.msg_search_domain_invalid',
+                criteria=_shown(e.args[0]), model=Model.__names__()['model'])
+            ) from None
+
+
+def _check_user_searches():
+    from trytond.model import ModelStorage
+    from trytond.transaction import Transaction
+    search = ModelStorage.search.__func__
+
+    @wraps(search)
+    def search_(cls, domain, offset=0, limit=None, order=None, count=False):
+        # The calls whose domain trytond checks (for the field access)
+        transaction = Transaction()
+        if transaction.user and transaction.check_access:
+            check_search(cls, domain)
+        return search(cls, domain, offset=offset, limit=limit, order=order,
+            count=count)
+    ModelStorage.search = classmethod(search_)
+
+
+# Record rules (4.): export_data, history_revisions, instance RPC calls
 
 def exported_records(records, fields_names):
     """Return the records export_data reads for the field names: the

@@ -88,13 +88,17 @@ class FrameworkInternalsTestCase(unittest.TestCase):
         self.assertIn("key.startswith('_') and key != '_datetime'", source)
         self.assertEqual(framework.PRIVATE_KEPT, {'_datetime'})
 
-    def test_rest_routes_wrapped(self):
-        "Every REST route drops the private keys of X-Tryton-Context"
+    def test_rest_routes_dispatched_without_private_keys(self):
+        "The application dispatches the REST routes through the seam"
         import trytond.protocols.rest as rest
-        from trytond.wsgi import app
+        from trytond.wsgi import TrytondWSGI, app
         self.assertIn("request.headers.get('X-Tryton-Context')",
             inspect.getsource(rest.rest))
         self.assertEqual(framework.CONTEXT_HEADER, 'HTTP_X_TRYTON_CONTEXT')
+        self.assertIn('self.dispatch_request(request)',
+            inspect.getsource(TrytondWSGI.wsgi_app))
+        self.assertIn('dispatch_request', vars(app))
+        self.assertTrue(hasattr(app.dispatch_request, '__wrapped__'))
         rules = [r for r in app.url_map.iter_rules()
             if r.rule.startswith('/<database_name>/rest/')]
         self.assertGreaterEqual(len(rules), 7)
@@ -102,8 +106,20 @@ class FrameworkInternalsTestCase(unittest.TestCase):
             with self.subTest(rule=rule.rule):
                 self.assertEqual(rule.endpoint.__module__,
                     framework.REST_MODULE)
-                self.assertTrue(
-                    getattr(rule.endpoint, '_crm_plus_strips_context', False))
+
+    def test_search_checks_user_domains(self):
+        "ModelStorage.search walks the domain of user calls only"
+        from trytond.model import ModelSQL, ModelStorage
+        search = inspect.unwrap(ModelStorage.search.__func__)
+        self.assertEqual(list(inspect.signature(search).parameters),
+            ['cls', 'domain', 'offset', 'limit', 'order', 'count'])
+        source = inspect.getsource(search)
+        self.assertIn('if transaction.user and transaction.check_access:',
+            source)
+        self.assertIn('field = cls._fields[local]', source)
+        self.assertIn('super().search(', _source(ModelSQL.search))
+        self.assertEqual(ModelStorage.search.__func__.__name__, 'search')
+        self.assertTrue(hasattr(ModelStorage.search.__func__, '__wrapped__'))
 
     def test_strip_private_keys(self):
         def encode(value):
