@@ -121,6 +121,44 @@ class FrameworkInternalsTestCase(unittest.TestCase):
         self.assertEqual(ModelStorage.search.__func__.__name__, 'search')
         self.assertTrue(hasattr(ModelStorage.search.__func__, '__wrapped__'))
 
+    def test_export_row_evaluates_rules_in_python(self):
+        "export_data checks rules with eval_domain, wrapped (4.)"
+        from trytond.model import ModelStorage
+        export_row = ModelStorage._ModelStorage__export_row
+        source = inspect.getsource(export_row)
+        self.assertIn("Rule.domain_get(eModel.__name__, mode='read')", source)
+        self.assertIn('eval_domain(', source)
+        export_data = ModelStorage.export_data.__func__
+        self.assertTrue(hasattr(export_data, '__wrapped__'))
+        self.assertEqual(
+            list(inspect.signature(inspect.unwrap(export_data)).parameters),
+            ['cls', 'records', 'fields_names', 'header'])
+
+    def test_history_revisions_checks_model_access_only(self):
+        "history_revisions reads the history of any id, wrapped (4.)"
+        from trytond.model import ModelSQL
+        history_revisions = ModelSQL.history_revisions.__func__
+        self.assertTrue(hasattr(history_revisions, '__wrapped__'))
+        source = inspect.getsource(inspect.unwrap(history_revisions))
+        self.assertIn("ModelAccess.check(cls.__name__, 'read')", source)
+        self.assertNotIn('Rule', source)
+
+    def test_dispatcher_decorates_instance_calls(self):
+        "The dispatcher calls rpc.decorate on instances built by convert"
+        from trytond.protocols import dispatcher
+        from trytond.rpc import RPC
+        source = inspect.getsource(dispatcher._dispatch)
+        self.assertIn('meth = rpc.decorate(getattr(obj, method))', source)
+        self.assertIn('inst = c_args.pop(0)', source)
+        self.assertIn('return obj(**data)', inspect.getsource(RPC.convert))
+        self.assertTrue(hasattr(RPC.decorate, '__wrapped__'))
+
+    def test_chat_channel_checks_no_rule(self):
+        "ir.chat.channel.check_access has no record rule check"
+        from trytond.ir.chat import Channel
+        source = inspect.getsource(Channel.check_access)
+        self.assertIn('# TODO check record rule', source)
+
     def test_strip_private_keys(self):
         def encode(value):
             return base64.urlsafe_b64encode(json.dumps(value).encode())
