@@ -373,11 +373,12 @@ def update_po(text, models, kept_ids):
     """Return the zh_CN.po text with the names of the generated rule groups:
     the entries of rule groups not in kept_ids (the hand-written ones) are
     replaced by those of the security model"""
-    blocks = text.rstrip('\n').split('\n\n')
+    # An entry starts at its msgctxt line (a merge may drop the blank line)
+    blocks = re.split(r'\n+(?=msgctxt )', text.rstrip('\n'))
     kept = []
     for block in blocks:
-        match = re.search(
-            rf'^msgctxt "{re.escape(PO_CONTEXT)}(\w+)"$', block, re.M)
+        match = re.match(rf'msgctxt "{re.escape(PO_CONTEXT)}(\w+)"$',
+            block, re.M)
         if match and match.group(1) not in kept_ids:
             continue
         kept.append(block)

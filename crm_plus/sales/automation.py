@@ -29,7 +29,8 @@ from trytond.pyson import Eval, PYSONDecoder
 from trytond.sendmail import SMTPDataManager, get_smtp_server, send_message
 from trytond.tools import grouped_slice
 from trytond.tools.email_ import format_address, set_from_header
-from trytond.transaction import Transaction, TransactionError
+from trytond.transaction import (
+    Transaction, TransactionError, without_check_access)
 
 logger = logging.getLogger(__name__)
 
@@ -258,7 +259,9 @@ class Rule(DeactivableMixin, sequence_ordered(), ModelSQL, ModelView):
                             'opportunity': opportunity.id,
                             'stage_entry': entry.id,
                             })
-        logs = Log.create(to_create)
+        # The log is the server's record of the automation, not the user's
+        with without_check_access():
+            logs = Log.create(to_create)
         if logs:
             Log.queue_process(logs)
         return logs
@@ -591,7 +594,8 @@ class Log(ModelSQL, ModelView):
     @classmethod
     def __setup__(cls):
         super().__setup__()
-        cls.__access__.add('opportunity')
+        # Own record rules (security.xml): the widest rights of an
+        # __access__ target would make the log writable
         t = cls.__table__()
         cls._sql_constraints += [
             ('action_entry_unique', Unique(t, t.action, t.stage_entry),

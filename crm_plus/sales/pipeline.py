@@ -152,7 +152,8 @@ class StageHistory(ModelSQL, ModelView):
     @classmethod
     def __setup__(cls):
         super().__setup__()
-        cls.__access__.add('opportunity')
+        # Own record rules (security.xml): the widest rights of an
+        # __access__ target would make the history writable
         t = cls.__table__()
         cls._sql_indexes.add(Index(
                 t, (t.opportunity, Index.Equality()),
@@ -185,7 +186,8 @@ class StaleNotice(ModelSQL, ModelView):
     @classmethod
     def __setup__(cls):
         super().__setup__()
-        cls.__access__.add('opportunity')
+        # Own record rules (security.xml): the widest rights of an
+        # __access__ target would make the history writable
         t = cls.__table__()
         cls._sql_constraints += [
             ('entry_level_unique',
@@ -205,11 +207,6 @@ class StaleNoticeUser(ModelSQL):
         ondelete='CASCADE')
     user = fields.Many2One(
         'res.user', "User", required=True, ondelete='CASCADE')
-
-    @classmethod
-    def __setup__(cls):
-        super().__setup__()
-        cls.__access__.add('notice')
 
 
 def owner_users(employee):
