@@ -140,35 +140,46 @@ class PermissionMatrixTest(unittest.TestCase):
             employee[login] = row['employee']
         a_user, = User.search([('login', '=', REP_A)], 0, 1, None)
         for model, row in self.models.items():
-            # A model of the table the server does not know fails here
+            with self.subTest(backend=inst.backend, model=model):
+                self.check_model(inst, admin, users, employee, a_user, model)
+
+    def check_model(self, inst, admin, users, employee, a_user, model):
+        row = self.models[model]
+        # A model of the table the server does not know fails here; one
+        # without RPC methods (link tables) is out of a client's reach
+        try:
             admin.model(model).fields_get(['id'])
-            domain = self.owner_domain(admin, model, [employee[REP_B]])
-            if domain is None and row['owner'] != '-':
-                # Resource access (attachments, notes, chat): own tests
-                continue
-            Admin = admin.model(model)
-            records = Admin.search(domain or [], 0, SAMPLE, None, context=EN)
-            secondary = self.secondary_domain(
-                admin, model, [employee[REP_A]], a_user)
-            if records and secondary:
-                shared = Admin.search(
-                    [('id', 'in', records), ['OR', *secondary]],
-                    0, None, None)
-                records = [r for r in records if r not in shared]
-            own = []
-            if domain is not None:
-                own = Admin.search(self.owner_domain(
-                        admin, model, [employee[REP_A]]), 0, SAMPLE, None)
-            for login, (rpc, key, groups) in users.items():
-                perms, scope = effective(row, groups)
-                with self.subTest(model=model, user=login, check='table'):
-                    self.assertEqual(
-                        perms, self.tryton_rights(admin, model, groups),
-                        "the cells are not the rights Tryton gives")
-                with self.subTest(
-                        backend=inst.backend, model=model, user=login):
-                    self.check_cell(inst, rpc, key, model, perms, scope,
-                        records, own if login == REP_A else [])
+        except RpcError as error:
+            if error.type == 'HTTPError' and error.status == 403:
+                return
+            raise
+        domain = self.owner_domain(admin, model, [employee[REP_B]])
+        if domain is None and row['owner'] != '-':
+            # Resource access (attachments, notes, chat): own tests
+            return
+        Admin = admin.model(model)
+        records = Admin.search(domain or [], 0, SAMPLE, None, context=EN)
+        secondary = self.secondary_domain(
+            admin, model, [employee[REP_A]], a_user)
+        if records and secondary:
+            shared = Admin.search(
+                [('id', 'in', records), ['OR', *secondary]],
+                0, None, None)
+            records = [r for r in records if r not in shared]
+        own = []
+        if domain is not None:
+            own = Admin.search(self.owner_domain(
+                    admin, model, [employee[REP_A]]), 0, SAMPLE, None)
+        for login, (rpc, key, groups) in users.items():
+            perms, scope = effective(row, groups)
+            with self.subTest(model=model, user=login, check='table'):
+                self.assertEqual(
+                    perms, self.tryton_rights(admin, model, groups),
+                    "the cells are not the rights Tryton gives")
+            with self.subTest(
+                    backend=inst.backend, model=model, user=login):
+                self.check_cell(inst, rpc, key, model, perms, scope,
+                    records, own if login == REP_A else [])
 
     def check_cell(self, inst, rpc, key, model, perms, scope, others, own):
         Model = rpc.model(model)
