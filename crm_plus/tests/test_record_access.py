@@ -4,10 +4,15 @@ Each test acts as a user through RPC (access rights and record rules
 checked) with two representatives A and B of one team who own a customer
 each, and checks a path that read or stored B's records for A."""
 import datetime as dt
+import re
 import unittest
 from contextlib import contextmanager
+from decimal import Decimal
+from pathlib import Path
 
 from trytond.model.exceptions import AccessError
+from trytond.modules import crm_plus
+from trytond.modules.account.tests import create_chart
 from trytond.modules.company.tests import (
     create_company, create_employee, set_company)
 from trytond.pool import Pool
@@ -182,9 +187,36 @@ class RecordAccessTestCase(unittest.TestCase):
         Shipment = pool.get('stock.shipment.out')
         Location = pool.get('stock.location')
         Invoice = pool.get('account.invoice')
+        InvoiceLine = pool.get('account.invoice.line')
+        Account = pool.get('account.account')
         company = create_company()
         with set_company(company):
             self._setup(company)
+            create_chart(company)
+            receivable, = Account.search([('type.receivable', '=', True)],
+                limit=1)
+            revenue, = Account.search([
+                    ('type.revenue', '=', True), ('childs', '=', None)],
+                limit=1)
+            invoices = {}
+            for login in ['a', 'b']:
+                invoices[login], = Invoice.create([{
+                            'type': 'out',
+                            'party': self.customers[login].id,
+                            'invoice_address': (
+                                self.customers[login].addresses[0].id),
+                            'account': receivable.id,
+                            'company': company.id,
+                            'currency': company.currency.id,
+                            'lines': [('create', [{
+                                            'account': revenue.id,
+                                            'quantity': 1,
+                                            'unit_price': Decimal(10),
+                                            'description': login,
+                                            }])],
+                            }])
+            lines = {login: list(invoices[login].lines)
+                for login in invoices}
             warehouse, = Location.search([('type', '=', 'warehouse')])
             shipments = {}
             for login in ['a', 'b']:
@@ -202,11 +234,16 @@ class RecordAccessTestCase(unittest.TestCase):
                 self.assertEqual(Shipment.search([]), [shipments['a']])
                 with self.assertRaises(AccessError):
                     Shipment.read([shipments['b'].id], ['number'])
-                # Invoices are restricted by the same owner path
-                self.assertEqual(Invoice.search([
-                            ('party', '=', self.customers['b'].id)]), [])
-                self.assertIn('crm_owner', str(pool.get('ir.rule').domain_get(
-                            'account.invoice', 'read')))
+                # Invoices and their lines are restricted by the same
+                # owner path (invoice lines do not follow their invoice)
+                self.assertEqual(
+                    Invoice.search([]), [invoices['a']])
+                self.assertEqual(InvoiceLine.search([]), lines['a'])
+                self.assertEqual(InvoiceLine.search_count([]), 1)
+                for Model, record in [
+                        (Invoice, invoices['b']), (InvoiceLine, lines['b'][0])]:
+                    with self.assertRaises(AccessError):
+                        Model.read([record.id], ['id'])
 
     @with_transaction()
     def test_chat_of_others(self):
@@ -317,3 +354,17 @@ class RecordAccessTestCase(unittest.TestCase):
             with self._as_user('manager'):
                 [row] = Contact.read([contact.id], ['birthday'])
                 self.assertEqual(row['birthday'], dt.date(1980, 1, 2))
+
+    @with_transaction()
+    def test_follow_rows_are_tryton_access(self):
+        "Each ^field row of the security model is the __access__ of its "
+        "model: no rule is generated for it, Tryton applies the parent's"
+        pool = Pool()
+        text = (Path(crm_plus.__file__).parent / 'security.xml').read_text(
+            encoding='utf-8')
+        rows = re.findall(r'<!-- ([\w.-]+): \^(\w+) -->', text)
+        self.assertIn(('sale.line', 'sale'), rows)
+        for model, field in rows:
+            if field != 'resource':
+                with self.subTest(model=model):
+                    self.assertIn(field, pool.get(model).__access__)
