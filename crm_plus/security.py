@@ -336,6 +336,36 @@ def check_records(records, mode='read', rules_only=False):
         Rule.check(model, sorted(ids), mode=mode)
 
 
+class ReadOnlyQueryMixin:
+    """A read-only SQL-view model (table_query): creating, writing and
+    deleting are refused by the model access (a translated AccessError, the
+    security model gives no one these rights), before ModelSQL refuses to
+    store into a query ("On table_query", a server error).  The model must
+    have model access records: overriding these methods makes Tryton's
+    default access of a table query allow them."""
+    __slots__ = ()
+
+    @classmethod
+    def _check_query_access(cls, mode):
+        from trytond.pool import Pool
+        Pool().get('ir.model.access').check(cls.__name__, mode=mode)
+
+    @classmethod
+    def create(cls, vlist):
+        cls._check_query_access('create')
+        return super().create(vlist)
+
+    @classmethod
+    def write(cls, *args):
+        cls._check_query_access('write')
+        return super().write(*args)
+
+    @classmethod
+    def delete(cls, records):
+        cls._check_query_access('delete')
+        return super().delete(records)
+
+
 def hide_unreadable_fields(Model, definition):
     "Remove from a fields_get definition the fields the user may not read"
     from trytond.pool import Pool

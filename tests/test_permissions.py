@@ -60,11 +60,6 @@ def rule_refused(error):
     return refused(error) and 'because' in str(error.message)
 
 
-def not_stored(error):
-    "Whether the error refuses to store a record of a table query model"
-    return error.type == 'ServerError' and error.message == 'On table_query'
-
-
 class PermissionMatrixTest(unittest.TestCase):
 
     @classmethod
@@ -254,8 +249,7 @@ class PermissionMatrixTest(unittest.TestCase):
                 self.assertFalse(refused(error) and not rule_refused(error),
                     error.data)
             else:
-                self.assertTrue(not_stored(error)
-                    or (refused(error) and not rule_refused(error)),
+                self.assertTrue(refused(error) and not rule_refused(error),
                     error.data)
         else:
             self.assertIn('create', perms)
@@ -266,15 +260,14 @@ class PermissionMatrixTest(unittest.TestCase):
         try:
             Model.write(others, {}, context=EN)
         except RpcError as error:
-            self.assertTrue(refused(error) or not_stored(error), error.data)
+            self.assertTrue(refused(error), error.data)
             self.assertFalse(allowed)
         else:
             self.assertTrue(allowed)
         if not ('delete' in perms and visible):
             with self.assertRaises(RpcError) as cm:
                 Model.delete(others[:1], context=EN)
-            self.assertTrue(refused(cm.exception)
-                or not_stored(cm.exception), cm.exception.data)
+            self.assertTrue(refused(cm.exception), cm.exception.data)
 
 
 if __name__ == '__main__':

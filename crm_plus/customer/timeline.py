@@ -15,13 +15,15 @@ from trytond.pool import Pool, PoolMeta
 from trytond.pyson import Eval
 from trytond.transaction import Transaction
 
+from ..security import ReadOnlyQueryMixin
+
 #: multiplier of the source ids, the number of sources a timeline can hold
 SOURCES = 10
 #: the number of latest rows the customer form shows
 FORM_LIMIT = 100
 
 
-class CustomerTimeline(ModelSQL, ModelView):
+class CustomerTimeline(ReadOnlyQueryMixin, ModelSQL, ModelView):
     __name__ = 'crm.customer.timeline'
     __string__ = "Customer Timeline"
 

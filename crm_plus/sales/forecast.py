@@ -20,6 +20,7 @@ from trytond.pool import Pool, PoolMeta
 from trytond.pyson import Eval
 from trytond.transaction import Transaction
 
+from ..security import ReadOnlyQueryMixin
 from .opportunity import OPEN_STATES
 from .pipeline import SalesFilterContextMixin, restricted_employees
 from .sale import COMMITTED_STATES
@@ -101,7 +102,7 @@ class SalesTarget(ModelSQL, ModelView):
         return f'{self.month:%Y-%m} {owner.rec_name}'
 
 
-class Forecast(ModelSQL, ModelView):
+class Forecast(ReadOnlyQueryMixin, ModelSQL, ModelView):
     __name__ = 'crm.sales.forecast'
     __string__ = "Sales Forecast"
     month = fields.Function(fields.Date("Month"), 'get_month')

@@ -18,6 +18,7 @@ from trytond.pool import Pool, PoolMeta
 from trytond.pyson import Eval, If
 from trytond.transaction import Transaction, without_check_access
 
+from ..security import ReadOnlyQueryMixin
 from .pipeline import (
     SalesFilterContextMixin, group_by_stage, notify_stale, restricted_employees)
 
@@ -379,7 +380,7 @@ class Opportunity(metaclass=PoolMeta):
         return notify_stale(opportunities, date)
 
 
-class StageReport(ModelSQL, ModelView):
+class StageReport(ReadOnlyQueryMixin, ModelSQL, ModelView):
     "Opportunities per pipeline stage"
     __name__ = 'crm.pipeline.stage.report'
     __string__ = "Pipeline Stage Report"

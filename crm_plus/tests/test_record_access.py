@@ -368,3 +368,27 @@ class RecordAccessTestCase(unittest.TestCase):
             if field != 'resource':
                 with self.subTest(model=model):
                     self.assertIn(field, pool.get(model).__access__)
+
+    @with_transaction()
+    def test_read_only_queries_refuse_changes(self):
+        "Creating, writing or deleting rows of the SQL-view models is "
+        "refused by the model access, not by a server error"
+        pool = Pool()
+        Timeline = pool.get('crm.customer.timeline')
+        company = create_company()
+        with set_company(company):
+            self._setup(company)
+            with self._as_user('a'):
+                rows = Timeline.search(
+                    [('party', '=', self.customers['a'].id)])
+                self.assertTrue(rows)
+                for name in [
+                        'crm.customer.timeline', 'crm.pipeline.stage.report',
+                        'crm.sales.forecast']:
+                    with self.subTest(model=name):
+                        with self.assertRaises(AccessError):
+                            pool.get(name).create([{}])
+                with self.assertRaises(AccessError):
+                    Timeline.write(rows, {'description': "Changed"})
+                with self.assertRaises(AccessError):
+                    Timeline.delete(rows)
