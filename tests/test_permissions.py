@@ -8,6 +8,10 @@ create, write and delete and the REST model endpoint give exactly what the
 table says.  The records of the "other representative" are those the demo
 data gives zhangwei through the first owner path of the row (or the record
 its access follows), without those the further owner terms give lina.
+Attachments and notes (created by the administrator on zhangwei's customer
+and sale) and chat (get, post and the messages of zhangwei's sale and
+opportunity) are reached exactly where the row of their resource gives all
+its records.
 """
 import importlib.util
 import unittest
@@ -26,6 +30,15 @@ USERS = [
     ]
 SCOPES = ['own', 'team', 'all']
 SAMPLE = 5
+# The records of B whose attachments and notes are checked, their values
+RESOURCES = ['party.party', 'sale.sale']
+RESOURCE_VALUES = {
+    'ir.attachment': {'name': "admin.txt", 'data': b"Admin"},
+    'ir.note': {'message': "Admin"},
+    }
+# The records of B whose chat is checked (the models with a chat)
+CHAT_RESOURCES = ['sale.sale', 'sale.opportunity']
+CHAT = {'ir.chat.channel', 'ir.chat.message'}
 EN = {'language': 'en'}
 
 
@@ -104,12 +117,23 @@ class PermissionMatrixTest(unittest.TestCase):
         (path, operator, value), = parent
         return [(f"{row['inherit']}.{path}", operator, value)]
 
+    def follows_resource(self, admin, model):
+        "Whether the access of the model is that of a resource record"
+        inherit = self.models[model]['inherit']
+        if inherit in {None, 'resource'}:
+            return inherit == 'resource'
+        field = admin.model(model).fields_get([inherit])[inherit]
+        return self.follows_resource(admin, field['relation'])
+
     def tryton_rights(self, admin, model, groups):
         """The rights Tryton gives for the table: the widest of the group
-        cells, the default access and the record of a ^field row"""
+        cells, the default access and the record of a ^field row (but for
+        a ^resource row, which gets no model access)"""
         row = self.models[model]
+        if row['inherit'] == 'resource':
+            return set()
         perms = set(effective(row, groups)[0]) | set(row['default'] or ())
-        if row['inherit'] not in {None, 'resource'}:
+        if row['inherit'] is not None:
             field = admin.model(model).fields_get([row['inherit']])[
                 row['inherit']]
             if field['relation'] in self.models:
@@ -150,6 +174,93 @@ class PermissionMatrixTest(unittest.TestCase):
             with self.subTest(backend=inst.backend, model=model):
                 self.check_model(inst, admin, users, employee, a_user, model)
 
+    def other_records(self, admin, model, employee, a_user):
+        """The records of the other representative (B) of the model, without
+        those the further owner terms give A"""
+        domain = self.owner_domain(admin, model, [employee[REP_B]])
+        if domain is None:
+            return []
+        Admin = admin.model(model)
+        records = Admin.search(domain, 0, SAMPLE, None, context=EN)
+        secondary = self.secondary_domain(
+            admin, model, [employee[REP_A]], a_user)
+        if records and secondary:
+            shared = Admin.search(
+                [('id', 'in', records), ['OR', *secondary]],
+                0, None, None)
+            records = [r for r in records if r not in shared]
+        return records
+
+    def check_resources(self, admin, users, employee, a_user, model):
+        """Attachments, notes and chat of B's customer and sale: each user
+        reaches them exactly where the row of the resource gives all its
+        records (none of the test users is B nor manages B's team)"""
+        row = self.models[model]
+        for resource_model in (CHAT_RESOURCES if model in CHAT
+                else RESOURCES):
+            resource, *_ = self.other_records(
+                admin, resource_model, employee, a_user)
+            resource = f'{resource_model},{resource}'
+            if model in CHAT:
+                records = [admin.model('ir.chat.channel').post(
+                        resource, "Admin message", 'internal', context=EN)]
+            else:
+                records = admin.model(model).create(
+                    [{'resource': resource, **RESOURCE_VALUES[model]}],
+                    context=EN)
+            for login, (rpc, _, groups) in users.items():
+                perms, _ = effective(row, groups)
+                if row['inherit'] != 'resource':
+                    self.assertEqual(
+                        perms, self.tryton_rights(admin, model, groups),
+                        "the cells are not the rights Tryton gives")
+                res_perms, res_scope = effective(
+                    self.models[resource_model], groups)
+                visible = ('read' in perms and 'read' in res_perms
+                    and res_scope == 'all')
+                with self.subTest(model=model, user=login, resource=resource):
+                    if model == 'ir.chat.channel':
+                        self.check_chat(rpc, resource, visible)
+                    else:
+                        self.check_searched(
+                            rpc, model, records, visible)
+
+    def check_searched(self, rpc, model, records, visible):
+        """search (all, and the records), search_count and read give the
+        records or refuse them"""
+        Model = rpc.model(model)
+        domain = [('id', 'in', records)]
+        try:
+            everything = Model.search([], 0, None, None, context=EN)
+            found = Model.search(domain, 0, None, None, context=EN)
+            count = Model.search_count(domain, context=EN)
+        except RpcError as error:
+            self.assertTrue(refused(error), error.data)
+            self.assertFalse(visible, "refused to search")
+            everything, found, count = [], [], 0
+        self.assertEqual(sorted(found), sorted(records) if visible else [])
+        self.assertEqual(set(records) <= set(everything), visible)
+        self.assertEqual(count, len(found))
+        if visible:
+            Model.read(records, ['id'], context=EN)
+        else:
+            with self.assertRaises(RpcError) as cm:
+                Model.read(records, ['id'], context=EN)
+            self.assertTrue(refused(cm.exception), cm.exception.data)
+
+    def check_chat(self, rpc, resource, visible):
+        "get and post of the chat of a resource"
+        Channel = rpc.model('ir.chat.channel')
+        calls = [(Channel.get, (resource,)),
+            (Channel.post, (resource, "Hello", 'internal'))]
+        for call, args in calls:
+            if visible:
+                call(*args, context=EN)
+            else:
+                with self.assertRaises(RpcError) as cm:
+                    call(*args, context=EN)
+                self.assertTrue(refused(cm.exception), cm.exception.data)
+
     def check_model(self, inst, admin, users, employee, a_user, model):
         row = self.models[model]
         # A model of the table the server does not know fails here; one
@@ -162,26 +273,16 @@ class PermissionMatrixTest(unittest.TestCase):
                 return
             raise
         domain = self.owner_domain(admin, model, [employee[REP_B]])
-        if domain is None and row['owner'] != '-':
-            # Resource access (attachments, notes, chat): own tests
+        if self.follows_resource(admin, model):
+            # Resource access (attachments, notes, chat)
+            self.check_resources(admin, users, employee, a_user, model)
             return
-        Admin = admin.model(model)
-        if domain is None:
-            # Not owned (reference data, configuration, reports computed
-            # from the records the user may read): the model access only
-            records = []
-        else:
-            records = Admin.search(domain, 0, SAMPLE, None, context=EN)
-        secondary = self.secondary_domain(
-            admin, model, [employee[REP_A]], a_user)
-        if records and secondary:
-            shared = Admin.search(
-                [('id', 'in', records), ['OR', *secondary]],
-                0, None, None)
-            records = [r for r in records if r not in shared]
+        # No records when not owned (reference data, configuration, reports
+        # computed from the records the user may read): the model access only
+        records = self.other_records(admin, model, employee, a_user)
         own = []
         if domain is not None:
-            own = Admin.search(self.owner_domain(
+            own = admin.model(model).search(self.owner_domain(
                     admin, model, [employee[REP_A]]), 0, SAMPLE, None)
         for login, (rpc, key, groups) in users.items():
             perms, scope = effective(row, groups)

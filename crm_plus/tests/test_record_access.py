@@ -262,6 +262,11 @@ class RecordAccessTestCase(unittest.TestCase):
                         with self.assertRaises(AccessError):
                             Channel.post(str(record), "Hello")
                 Channel.get(str(self.opportunities['a']))
+            # Messages are read only through their channel
+            Channel.post(str(self.sales['b']), "Of B")
+            with self._as_user('a'):
+                with self.assertRaises(AccessError):
+                    pool.get('ir.chat.message').search([])
 
     @with_transaction()
     def test_history_of_others(self):
