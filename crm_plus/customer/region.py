@@ -172,6 +172,22 @@ class Subdivision(metaclass=PoolMeta):
     __name__ = 'country.subdivision'
 
     @classmethod
+    def search_rec_name(cls, name, clause):
+        "Find a province also by its Chinese region name (广东 → 广东省)"
+        domain = super().search_rec_name(name, clause)
+        if domain[0] != 'OR':
+            return domain
+        Region = Pool().get('crm.region')
+        regions = Region.search([
+                ('level', '=', 'province'),
+                ('subdivision', '!=', None),
+                ('name', *clause[1:]),
+                ])
+        if not regions:
+            return domain
+        return [*domain, ('id', 'in', [r.subdivision.id for r in regions])]
+
+    @classmethod
     def on_modification(cls, mode, subdivisions, field_names=None):
         super().on_modification(mode, subdivisions, field_names=field_names)
         Region = Pool().get('crm.region')
