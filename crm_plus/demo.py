@@ -24,41 +24,63 @@ SEED = 20240618
 LANGUAGE = 'zh_CN'
 
 # city: (province code, postal code, administrative division code used in
-# the unified social credit codes, telephone area code, streets)
+# the unified social credit codes, telephone area code, (district, road) of
+# the streets)
 CITIES = {
-    '上海': ('CN-SH', '201203', '310115', '21',
-        ['浦东新区张江路', '闵行区春东路', '嘉定区墨玉路']),
-    '北京': ('CN-BJ', '100176', '110115', '10',
-        ['经济技术开发区科创十三街', '朝阳区酒仙桥路', '海淀区上地信息路']),
-    '苏州': ('CN-JS', '215021', '320505', '512',
-        ['工业园区星湖街', '高新区珠江路', '吴中区金枫路']),
-    '无锡': ('CN-JS', '214028', '320214', '510', ['新吴区长江路', '惠山区堰新路']),
-    '南京': ('CN-JS', '211100', '320115', '25', ['江宁区将军大道', '栖霞区仙林大道']),
-    '杭州': ('CN-ZJ', '310052', '330108', '571',
-        ['滨江区江南大道', '西湖区文三路', '萧山区金城路']),
-    '宁波': ('CN-ZJ', '315800', '330206', '574', ['北仑区明州路', '鄞州区天童南路']),
-    '广州': ('CN-GD', '510530', '440112', '20',
-        ['黄埔区科学大道', '番禺区市桥街', '天河区天河北路']),
-    '深圳': ('CN-GD', '518057', '440305', '755',
-        ['南山区高新南一道', '宝安区福永大道', '龙岗区坂田街道']),
-    '东莞': ('CN-GD', '523808', '441900', '769', ['松山湖工业北路', '长安镇振安中路']),
-    '佛山': ('CN-GD', '528300', '440606', '757', ['顺德区容桂大道', '南海区桂城街道']),
-    '青岛': ('CN-SD', '266555', '370211', '532', ['黄岛区江山中路', '城阳区正阳路']),
-    '济南': ('CN-SD', '250101', '370112', '531', ['高新区舜华路', '历城区工业北路']),
-    '天津': ('CN-TJ', '300457', '120116', '22', ['滨海新区第三大街', '西青区学府工业区']),
-    '重庆': ('CN-CQ', '401122', '500112', '23', ['渝北区金开大道', '九龙坡区西彭镇']),
-    '成都': ('CN-SC', '610041', '510107', '28', ['高新区天府大道', '武侯区武科西路']),
-    '武汉': ('CN-HB', '430074', '420111', '27', ['东湖高新区光谷大道', '汉阳区龙阳大道']),
-    '西安': ('CN-SN', '710065', '610113', '29', ['高新区锦业路', '雁塔区小寨东路']),
-    '长沙': ('CN-HN', '410100', '430121', '731', ['经开区星沙大道', '岳麓区麓谷大道']),
-    '厦门': ('CN-FJ', '361006', '350206', '592', ['湖里区火炬北路', '思明区环岛南路']),
-    '合肥': ('CN-AH', '230088', '340104', '551', ['高新区望江西路', '蜀山区长江西路']),
-    '郑州': ('CN-HA', '450016', '410191', '371', ['经开区第八大街', '金水区花园路']),
-    '沈阳': ('CN-LN', '110027', '210106', '24', ['铁西区北二西路', '浑南区创新路']),
-    '大连': ('CN-LN', '116600', '210213', '411', ['金州区东北大街', '甘井子区黄浦路']),
-    '昆明': ('CN-YN', '650031', '530102', '871', ['五华区翠湖南路', '官渡区关上中路']),
-    '桂林': ('CN-GX', '541002', '450305', '773', ['七星区漓江路', '阳朔县西街']),
-    '三亚': ('CN-HI', '572000', '460202', '898', ['海棠湾镇海棠北路', '吉阳区三亚湾路']),
+    '上海': ('CN-SH', '201203', '310115', '21', [
+        ('浦东新区', '张江路'), ('闵行区', '春东路'), ('嘉定区', '墨玉路')]),
+    '北京': ('CN-BJ', '100176', '110115', '10', [
+        ('大兴区', '科创十三街'), ('朝阳区', '酒仙桥路'), ('海淀区', '上地信息路')]),
+    '苏州': ('CN-JS', '215021', '320505', '512', [
+        ('吴中区', '星湖街'), ('虎丘区', '珠江路'), ('吴中区', '金枫路')]),
+    '无锡': ('CN-JS', '214028', '320214', '510', [
+        ('新吴区', '长江路'), ('惠山区', '堰新路')]),
+    '南京': ('CN-JS', '211100', '320115', '25', [
+        ('江宁区', '将军大道'), ('栖霞区', '仙林大道')]),
+    '杭州': ('CN-ZJ', '310052', '330108', '571', [
+        ('滨江区', '江南大道'), ('西湖区', '文三路'), ('萧山区', '金城路')]),
+    '宁波': ('CN-ZJ', '315800', '330206', '574', [
+        ('北仑区', '明州路'), ('鄞州区', '天童南路')]),
+    '广州': ('CN-GD', '510530', '440112', '20', [
+        ('黄埔区', '科学大道'), ('番禺区', '市桥路'), ('天河区', '天河北路')]),
+    '深圳': ('CN-GD', '518057', '440305', '755', [
+        ('南山区', '高新南一道'), ('宝安区', '福永大道'), ('龙岗区', '雪岗路')]),
+    '东莞': ('CN-GD', '523808', '441900', '769', [
+        ('东莞市', '松山湖工业北路'), ('东莞市', '长安镇振安中路')]),
+    '佛山': ('CN-GD', '528300', '440606', '757', [
+        ('顺德区', '容桂大道'), ('南海区', '桂澜路')]),
+    '青岛': ('CN-SD', '266555', '370211', '532', [
+        ('黄岛区', '江山中路'), ('城阳区', '正阳路')]),
+    '济南': ('CN-SD', '250101', '370112', '531', [
+        ('历下区', '舜华路'), ('历城区', '工业北路')]),
+    '天津': ('CN-TJ', '300457', '120116', '22', [
+        ('滨海新区', '第三大街'), ('西青区', '学府路')]),
+    '重庆': ('CN-CQ', '401122', '500112', '23', [
+        ('渝北区', '金开大道'), ('九龙坡区', '科园一路')]),
+    '成都': ('CN-SC', '610041', '510107', '28', [
+        ('武侯区', '天府大道'), ('武侯区', '武科西路')]),
+    '武汉': ('CN-HB', '430074', '420111', '27', [
+        ('洪山区', '光谷大道'), ('汉阳区', '龙阳大道')]),
+    '西安': ('CN-SN', '710065', '610113', '29', [
+        ('雁塔区', '锦业路'), ('雁塔区', '小寨东路')]),
+    '长沙': ('CN-HN', '410100', '430121', '731', [
+        ('长沙县', '星沙大道'), ('岳麓区', '麓谷大道')]),
+    '厦门': ('CN-FJ', '361006', '350206', '592', [
+        ('湖里区', '火炬北路'), ('思明区', '环岛南路')]),
+    '合肥': ('CN-AH', '230088', '340104', '551', [
+        ('蜀山区', '望江西路'), ('蜀山区', '长江西路')]),
+    '郑州': ('CN-HA', '450016', '410191', '371', [
+        ('管城回族区', '第八大街'), ('金水区', '花园路')]),
+    '沈阳': ('CN-LN', '110027', '210106', '24', [
+        ('铁西区', '北二西路'), ('浑南区', '创新路')]),
+    '大连': ('CN-LN', '116600', '210213', '411', [
+        ('金州区', '东北大街'), ('甘井子区', '黄浦路')]),
+    '昆明': ('CN-YN', '650031', '530102', '871', [
+        ('五华区', '翠湖南路'), ('官渡区', '关上中路')]),
+    '桂林': ('CN-GX', '541002', '450305', '773', [
+        ('七星区', '漓江路'), ('阳朔县', '西街')]),
+    '三亚': ('CN-HI', '572000', '460202', '898', [
+        ('海棠区', '海棠北路'), ('天涯区', '三亚湾路')]),
     }
 
 # (brand, pinyin used for e-mail domains)
@@ -225,6 +247,7 @@ class _Loader:
         self.rng = rng
         self.today = dt.date.today()
         self.ModelData = Model.get('ir.model.data')
+        self.districts = {}
 
     def ref(self, xml_id):
         "Return the id of the record with the module.name XML id"
@@ -234,7 +257,7 @@ class _Loader:
     def load(self):
         self.languages = self.translatable_languages()
         self.currency = self.create_currency()
-        self.country, self.subdivisions = self.create_country()
+        self.create_country()
         self.company = self.create_company()
         self.setup_accounting()
         self.products = self.create_products()
@@ -316,7 +339,8 @@ class _Loader:
         return currency
 
     def create_country(self):
-        "Create China and its subdivisions from pycountry"
+        """Create China and its subdivisions from pycountry: the regions
+        of the addresses link to them"""
         Country = Model.get('country.country')
         Subdivision = Model.get('country.subdivision')
         iso = pycountry.countries.get(alpha_2='CN')
@@ -329,7 +353,7 @@ class _Loader:
                         code_numeric=iso.numeric)],
                 [{'en': iso.name,
                         LANGUAGE: self.gettext('iso3166-1', iso.name)}])
-        existing = {s.code: s for s in Subdivision.find(
+        existing = {s.code for s in Subdivision.find(
                 [('country', '=', country.id)])}
         types = dict(Subdivision._fields['type']['selection'])
         records, names = [], []
@@ -342,9 +366,7 @@ class _Loader:
             names.append({'en': subdivision.name,
                     LANGUAGE: self.gettext('iso3166-2', subdivision.name)})
         if records:
-            for record in self.save_translated(Subdivision, records, names):
-                existing[record.code] = record
-        return country, existing
+            self.save_translated(Subdivision, records, names)
 
     @staticmethod
     def gettext(domain, message):
@@ -355,16 +377,29 @@ class _Loader:
             return message
         return translation.gettext(message)
 
-    def set_address(self, party, city, street):
-        "Fill the first address of party"
-        subdivision, postal_code = CITIES[city][:2]
+    def set_address(self, party, city, district, road, number):
+        """Fill the first address of party to its district, with a
+        structured street"""
+        postal_code = CITIES[city][1]
         address = party.addresses[0] if party.addresses else (
             party.addresses.new())
-        address.street = street
-        address.city = city
+        address.crm_district = self.district(city, district)
+        address.street_name = road
+        address.building_number = str(number)
         address.postal_code = postal_code
-        address.country = self.country
-        address.subdivision = self.subdivisions[subdivision]
+
+    def district(self, city, name):
+        "Return the crm.region of the district name of city"
+        Region = Model.get('crm.region')
+        key = (city, name)
+        if key not in self.districts:
+            self.districts[key], = Region.find([
+                    ('level', '=', 'district'),
+                    ('name', '=', name),
+                    ('parent.name', '=', city + '市'),
+                    ('subdivision_code', '=', CITIES[city][0]),
+                    ])
+        return self.districts[key]
 
     def create_company(self):
         Party = Model.get('party.party')
@@ -373,7 +408,7 @@ class _Loader:
         Lang = Model.get('ir.lang')
 
         party = Party(name=COMPANY_NAME)
-        self.set_address(party, '上海', "浦东新区张江路1288号")
+        self.set_address(party, '上海', "浦东新区", "张江路", 1288)
         party.identifiers.new(type='cn_vat', code=self.credit_code('上海'))
         party.contact_mechanisms.new(type='phone', value=self.landline('上海'))
         party.contact_mechanisms.new(
@@ -604,9 +639,9 @@ class _Loader:
                     party.crm_owner = Employee(
                         self.rng.choice(self.employees[1:]).id)
                     party.crm_team = self.team
-                street = '%s%d号' % (
-                    self.rng.choice(CITIES[city][4]), self.rng.randint(1, 2000))
-                self.set_address(party, city, street)
+                district, road = self.rng.choice(CITIES[city][4])
+                self.set_address(
+                    party, city, district, road, self.rng.randint(1, 2000))
                 party.identifiers.new(
                     type='cn_vat', code=self.credit_code(city))
                 party.contact_mechanisms.new(

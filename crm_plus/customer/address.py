@@ -224,7 +224,8 @@ class Address(metaclass=PoolMeta):
                 short_region_name(city_name)
                 == short_region_name(province_name)):
             city_name = ''
-        if district:
+        # 东莞 and 中山 have no district: their only one has the city's name
+        if district and not (city and district.name == city.name):
             city_name += district.name
         return province_name, city_name
 

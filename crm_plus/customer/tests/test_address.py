@@ -216,3 +216,20 @@ class AddressTestCase(TestCase):
                     self.assertNotIn(", CN", text)
                     self.assertNotIn("CHINA", text)
                     self.assertNotIn("上海市上海", text)
+
+    @with_transaction()
+    def test_full_address_city_without_district(self):
+        "The single district of 东莞, named after the city, is not repeated"
+        pool = Pool()
+        Region = pool.get('crm.region')
+        china, _, guangdong = self.create_china()
+        company = self.create_chinese_company(china)
+        dongguan, = Region.search([('code', '=', '441900')])
+        with set_company(company), \
+                Transaction().set_context(language='zh_CN'):
+            address = self.create_address(
+                crm_district=dongguan.id, crm_city=dongguan.parent.id,
+                subdivision=guangdong.id, street_unstructured="松山湖工业北路1号")
+            self.assertEqual(
+                address.__class__(address.id).full_address,
+                "广东省东莞市松山湖工业北路1号")
