@@ -13,9 +13,9 @@ from trytond.model.exceptions import ValidationError
 from trytond.pool import Pool, PoolMeta
 from trytond.pyson import Eval
 from trytond.tools import grouped_slice
-from trytond.tools.email_ import EmailNotValidError, normalize_email
 
-from .contact_mechanism import format_phone, parse_phone, validate_email
+from .normalize import (
+    InvalidValue, format_phone, normalize_email, parse_phone, validate_email)
 
 
 class Contact(
@@ -244,7 +244,7 @@ class Contact(
             if contact.email:
                 try:
                     validate_email(contact.email)
-                except EmailNotValidError as exception:
+                except InvalidValue as exception:
                     raise ValidationError(gettext(
                             'crm_plus.msg_customer_contact_email_invalid',
                             email=contact.email,

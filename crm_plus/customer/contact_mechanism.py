@@ -1,58 +1,23 @@
 """Phone numbers parsed with a default region and one primary phone and
 email per party."""
-from itertools import chain
-
 import phonenumbers
 import pycountry
-from email_validator import EmailNotValidError
-from email_validator import validate_email as _validate_email
-from phonenumbers import NumberParseException, PhoneNumberFormat
 
 from trytond import backend
+from trytond.cache import Cache
 from trytond.i18n import gettext
 from trytond.modules.party.exceptions import InvalidEMail
 from trytond.model import fields
 from trytond.pool import Pool, PoolMeta
 from trytond.pyson import Eval
 from trytond.tools import grouped_slice
-from trytond.transaction import Transaction
+from trytond.transaction import Transaction, without_check_access
+
+from .normalize import InvalidValue, parse_phone, validate_email
 
 PHONE_TYPES = {'phone', 'mobile'}
 # Ids per search with an 'in' clause
 MAX_IN = backend.MAX_QUERY_PARAMS
-
-
-def default_phone_region():
-    "Return the region of the CRM configuration for numbers without prefix"
-    Configuration = Pool().get('crm.configuration')
-    return Configuration(1).contact_phone_region
-
-
-def parse_phone(value, regions):
-    """Return the valid phonenumber parsed from value with the first region
-    of regions that fits, or None."""
-    for region in chain(regions, [default_phone_region(), None]):
-        try:
-            # The region is ignored if value has an international prefix
-            number = phonenumbers.parse(value, region)
-        except NumberParseException:
-            continue
-        if phonenumbers.is_valid_number(number):
-            return number
-    return None
-
-
-def validate_email(email):
-    """Check the syntax of email and return it normalised.
-
-    Unlike trytond's validate_email, the domain is not looked up in DNS: a
-    CRM server offline or on an intranet would reject every address, and
-    prospects often write from domains that do not receive mail yet."""
-    return _validate_email(email, check_deliverability=False).normalized
-
-
-def format_phone(number, format_=PhoneNumberFormat.INTERNATIONAL):
-    return phonenumbers.format_number(number, format_)
 
 
 class Configuration(metaclass=PoolMeta):
@@ -62,9 +27,28 @@ class Configuration(metaclass=PoolMeta):
         help="The region of phone numbers entered without international "
         "prefix when the party has no address country.")
 
+    # Read for each phone number parsed: by the importer for each row
+    _phone_region_cache = Cache(
+        'crm.configuration.phone_region', context=False)
+
     @classmethod
     def default_contact_phone_region(cls):
         return 'CN'
+
+    @classmethod
+    def get_phone_region(cls):
+        "Return the default region of phone numbers, None for none"
+        region = cls._phone_region_cache.get(None)
+        if region is None:
+            with without_check_access():
+                region = cls(1).contact_phone_region or ''
+            cls._phone_region_cache.set(None, region)
+        return region or None
+
+    @classmethod
+    def on_modification(cls, mode, records, field_names=None):
+        super().on_modification(mode, records, field_names=field_names)
+        cls._phone_region_cache.clear()
 
     @classmethod
     def get_phone_regions(cls):
@@ -96,7 +80,7 @@ class ContactMechanism(metaclass=PoolMeta):
             if mechanism.type == 'email' and mechanism.value:
                 try:
                     validate_email(mechanism.value)
-                except EmailNotValidError as e:
+                except InvalidValue as e:
                     raise InvalidEMail(gettext(
                             'party.msg_email_invalid',
                             email=mechanism.value,

@@ -20,7 +20,7 @@ from collections import defaultdict
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 
-import phonenumbers
+from phonenumbers import PhoneNumberFormat
 from sql import Cast, Column, Literal, Select, Values
 from sql.functions import CurrentTimestamp, Lower
 
@@ -34,9 +34,10 @@ from trytond.tools import grouped_slice
 from trytond.tools.timezone import ZoneInfo
 from trytond.transaction import Transaction, without_check_access
 
-from .duplicate import (
-    PHONE_TYPES, USCC_TYPE, InvalidValue, check_email, email_key, escape,
-    format_uscc, normalize_name, normalize_uscc, parse_phone)
+from .duplicate import PHONE_TYPES, escape
+from .normalize import (
+    USCC_TYPE, InvalidValue, email_key, format_phone, format_uscc,
+    normalize_name, normalize_uscc, parse_phone, validate_email)
 
 SCHEMAS = {}
 LOG_FIELDS = {'id', 'create_uid', 'create_date', 'write_uid', 'write_date'}
@@ -448,24 +449,21 @@ class _PartyLookups:
             value = data.get(type_)
             if not value:
                 continue
-            try:
-                number = parse_phone(value)
-            except InvalidValue:
+            number = parse_phone(value)
+            if not number:
                 errors.append(gettext(
                         'crm_plus.msg_customer_import_invalid_phone',
                         value=value))
                 continue
-            values.append((type_, phonenumbers.format_number(
-                        number, phonenumbers.PhoneNumberFormat.INTERNATIONAL),
-                    phonenumbers.format_number(
-                        number, phonenumbers.PhoneNumberFormat.E164)))
+            values.append((type_, format_phone(number),
+                    format_phone(number, PhoneNumberFormat.E164)))
         return values, errors
 
     def email_value(self, data, errors):
         value = data.get('email')
         if value:
             try:
-                return check_email(value)
+                return validate_email(value)
             except InvalidValue:
                 errors.append(gettext(
                         'crm_plus.msg_customer_import_invalid_email',

@@ -17,6 +17,8 @@ from trytond.pyson import Bool, Eval
 from trytond.transaction import Transaction, without_check_access
 from trytond.wizard import Button, StateTransition, StateView, Wizard
 
+from .normalize import complete_uscc
+
 KINDS = [
     (None, ""),
     ('enterprise', "Enterprise"),
@@ -301,7 +303,7 @@ class Party(metaclass=PoolMeta):
 
     @classmethod
     def search_crm_identifier(cls, name, clause):
-        from .search import complete_uscc, searched_text
+        from .search import searched_text
         type_ = cls._crm_identifier_types()[name]
         _, operator, value = clause[:3]
         code = (complete_uscc(searched_text(operator, value))
