@@ -4,8 +4,10 @@ from trytond.model import fields
 from trytond.pool import PoolMeta
 from trytond.pyson import Bool, Eval, If
 
+from ..text_input import TextInputMixin
 
-class Address(metaclass=PoolMeta):
+
+class Address(TextInputMixin, metaclass=PoolMeta):
     __name__ = 'party.address'
     crm_city = fields.Many2One(
         'crm.region', "City", ondelete='RESTRICT',

@@ -15,11 +15,13 @@ from trytond.pyson import Eval
 from trytond.tools import grouped_slice
 from trytond.tools.email_ import EmailNotValidError, normalize_email
 
+from ..text_input import TextInputMixin
 from .contact_mechanism import format_phone, parse_phone, validate_email
 
 
 class Contact(
-        DeactivableMixin, sequence_ordered(), ModelSQL, ModelView):
+        TextInputMixin, DeactivableMixin, sequence_ordered(), ModelSQL,
+        ModelView):
     __name__ = 'crm.contact'
     __string__ = "Contact"
 

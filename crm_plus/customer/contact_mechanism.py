@@ -17,6 +17,8 @@ from trytond.pyson import Eval
 from trytond.tools import grouped_slice
 from trytond.transaction import Transaction
 
+from ..text_input import TextInputMixin
+
 PHONE_TYPES = {'phone', 'mobile'}
 # Ids per search with an 'in' clause
 MAX_IN = backend.MAX_QUERY_PARAMS
@@ -75,7 +77,7 @@ class Configuration(metaclass=PoolMeta):
         return regions
 
 
-class ContactMechanism(metaclass=PoolMeta):
+class ContactMechanism(TextInputMixin, metaclass=PoolMeta):
     __name__ = 'party.contact_mechanism'
     crm_primary = fields.Boolean(
         "Primary",

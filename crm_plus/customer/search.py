@@ -23,6 +23,7 @@ from trytond.pool import Pool, PoolMeta
 from trytond.tools import is_full_text, unescape_wildcard
 from trytond.tools.domain_inversion import is_leaf
 
+from ..text_input import TextInputMixin
 from .duplicate import PHONE_TYPES, normalize_phone
 
 _PHONE = re.compile(r'^\+?[0-9][0-9 ()-]{9,}$')
@@ -69,7 +70,7 @@ class ContactMechanism(metaclass=PoolMeta):
                 })
 
 
-class Identifier(metaclass=PoolMeta):
+class Identifier(TextInputMixin, metaclass=PoolMeta):
     __name__ = 'party.identifier'
 
     @classmethod
