@@ -286,6 +286,9 @@ class Importer:
         try:
             self._run(batches)
         except BaseException as exception:
+            # Where it stopped: the first row left, else the line read
+            line = next((r.line for r in self.rows if r.status is None),
+                lines.line_num)
             # The rows after the stop are read to be reported, as far as
             # the reader goes
             try:
@@ -299,7 +302,7 @@ class Importer:
             message = getattr(exception, 'message', None) or str(exception)
             raise UserError(self._message(
                     'crm_plus.msg_customer_import_stopped',
-                    line=lines.line_num, error=message.strip(),
+                    line=line, error=message.strip(),
                     imported=summary.imported, rejected=summary.rejected,
                     not_imported=summary.not_imported)) from exception
         self._summarize(summary, report, start)

@@ -690,6 +690,7 @@ class ImportTestCase(unittest.TestCase):
                     path, report=report)
         message = context.exception.message
         self.assertIn('disk on fire', message)
+        self.assertIn('line 4', message)
         self.assertIn('2 rows were imported', message)
         self.assertIn('4 not imported', message)
         statuses = self.read_statuses(report)
