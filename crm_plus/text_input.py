@@ -70,6 +70,7 @@ def check_text(Model, values):
 
 class TextInputMixin:
     "Refuse NUL characters and absurd lengths in the texts written"
+    __slots__ = ()
     # field name: maximum number of characters
     _crm_text_sizes = {}
 
