@@ -201,15 +201,19 @@ def cmd_import(args):
         _trytond_config(home)
     from trytond.exceptions import UserError
     from trytond.modules.crm_plus.customer.importer import Importer
+    importer = None
     try:
         importer = Importer(args.database, args.kind, user=args.user,
             batch_size=args.batch_size)
         summary = importer.run(Path(args.file), report=args.report)
     except UserError as error:
+        if importer and importer.report_written:
+            print("crm-plus: the status of each row is in %s" % args.report,
+                file=sys.stderr)
         sys.exit("crm-plus: %s" % error.message)
     print(summary, flush=True)
-    if summary.rejected and args.report:
-        print("crm-plus: rejected rows written to %s" % args.report)
+    if args.report:
+        print("crm-plus: the status of each row is in %s" % args.report)
     return 0
 
 
@@ -247,7 +251,8 @@ def main(argv=None):
     import_.add_argument('--batch-size', type=int, default=1000,
         help="rows saved per transaction (default 1000)")
     import_.add_argument('--report',
-        help="CSV file receiving the rejected rows with their reason")
+        help="CSV file receiving every row with its status (imported, "
+        "rejected with the reason, not imported)")
     import_.add_argument('--database', default=DATABASE,
         help="database name (default %s)" % DATABASE)
     import_.add_argument('--user', default=ADMIN_LOGIN,

@@ -30,8 +30,10 @@ def short_region_name(name):
 def is_chinese_language():
     return (Transaction().language or '').startswith('zh')
 
+from ..text_input import TextInputMixin
 
-class Address(metaclass=PoolMeta):
+
+class Address(TextInputMixin, metaclass=PoolMeta):
     __name__ = 'party.address'
     crm_city = fields.Many2One(
         'crm.region', "City", ondelete='RESTRICT',

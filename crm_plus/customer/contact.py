@@ -14,12 +14,14 @@ from trytond.pool import Pool, PoolMeta
 from trytond.pyson import Eval
 from trytond.tools import grouped_slice
 
+from ..text_input import TextInputMixin
 from .normalize import (
     InvalidValue, format_phone, normalize_email, parse_phone, validate_email)
 
 
 class Contact(
-        DeactivableMixin, sequence_ordered(), ModelSQL, ModelView):
+        TextInputMixin, DeactivableMixin, sequence_ordered(), ModelSQL,
+        ModelView):
     __name__ = 'crm.contact'
     __string__ = "Contact"
 

@@ -15,6 +15,8 @@ from trytond.transaction import Transaction, without_check_access
 
 from .normalize import InvalidValue, parse_phone, validate_email
 
+from ..text_input import TextInputMixin
+
 PHONE_TYPES = {'phone', 'mobile'}
 # Ids per search with an 'in' clause
 MAX_IN = backend.MAX_QUERY_PARAMS
@@ -59,7 +61,7 @@ class Configuration(metaclass=PoolMeta):
         return regions
 
 
-class ContactMechanism(metaclass=PoolMeta):
+class ContactMechanism(TextInputMixin, metaclass=PoolMeta):
     __name__ = 'party.contact_mechanism'
     crm_primary = fields.Boolean(
         "Primary",

@@ -9,8 +9,10 @@ from trytond.pool import Pool, PoolMeta
 from trytond.pyson import Eval
 from trytond.transaction import Transaction
 
+from ..text_input import TextInputMixin
 
-class FollowUp(Workflow, ModelSQL, ModelView):
+
+class FollowUp(TextInputMixin, Workflow, ModelSQL, ModelView):
     __name__ = 'crm.follow_up'
     __string__ = "Follow-up"
     _rec_name = 'description'

@@ -17,6 +17,7 @@ from trytond.pyson import Bool, Eval
 from trytond.transaction import Transaction, without_check_access
 from trytond.wizard import Button, StateTransition, StateView, Wizard
 
+from ..text_input import TextInputMixin
 from .normalize import complete_uscc
 
 KINDS = [
@@ -78,7 +79,7 @@ def age_at(birthday, date):
         (date.month, date.day) < (birthday.month, birthday.day))
 
 
-class Party(metaclass=PoolMeta):
+class Party(TextInputMixin, metaclass=PoolMeta):
     __name__ = 'party.party'
     crm_owner = fields.Many2One(
         'company.employee', "Owner",
@@ -504,7 +505,8 @@ class Sale(metaclass=PoolMeta):
         Party.crm_sales_confirmed(list({s.party for s in sales}))
 
 
-class Preference(sequence_ordered(), ModelSQL, ModelView):
+class Preference(
+        TextInputMixin, sequence_ordered(), ModelSQL, ModelView):
     __name__ = 'crm.customer.preference'
     __string__ = "Customer Need or Preference"
     party = fields.Many2One(
@@ -530,7 +532,7 @@ class Preference(sequence_ordered(), ModelSQL, ModelView):
         return 'purchase'
 
 
-class OwnerHistory(ModelSQL, ModelView):
+class OwnerHistory(TextInputMixin, ModelSQL, ModelView):
     __name__ = 'crm.customer.owner_history'
     __string__ = "Customer Owner History"
     party = fields.Many2One(

@@ -19,6 +19,8 @@ from trytond.pool import Pool, PoolMeta
 from trytond.tools import grouped_slice
 from trytond.transaction import Transaction
 
+from ..text_input import TextInputMixin
+
 REGIONS_CSV = os.path.join(os.path.dirname(__file__), 'data', 'regions.csv')
 LEVELS = ['province', 'city', 'district']
 
@@ -40,7 +42,7 @@ def read_regions():
     return rows
 
 
-class Region(DeactivableMixin, ModelSQL, ModelView):
+class Region(TextInputMixin, DeactivableMixin, ModelSQL, ModelView):
     __name__ = 'crm.region'
     __string__ = "Administrative Region"
     _rec_name = 'name'

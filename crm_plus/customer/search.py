@@ -22,6 +22,7 @@ from trytond.pool import Pool, PoolMeta
 from trytond.tools import is_full_text, unescape_wildcard
 from trytond.tools.domain_inversion import is_leaf
 
+from ..text_input import TextInputMixin
 from .duplicate import PHONE_TYPES
 from .normalize import complete_uscc, normalize_phone
 
@@ -63,7 +64,7 @@ class ContactMechanism(metaclass=PoolMeta):
                 })
 
 
-class Identifier(metaclass=PoolMeta):
+class Identifier(TextInputMixin, metaclass=PoolMeta):
     __name__ = 'party.identifier'
 
     @classmethod

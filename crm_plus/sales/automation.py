@@ -31,6 +31,8 @@ from trytond.tools import grouped_slice
 from trytond.tools.email_ import format_address, set_from_header
 from trytond.transaction import Transaction, TransactionError
 
+from ..text_input import TextInputMixin
+
 logger = logging.getLogger(__name__)
 
 
@@ -137,7 +139,9 @@ class EmailDataManager(SMTPDataManager):
                 [u for u, _ in failures], exc_info=True)
 
 
-class Rule(DeactivableMixin, sequence_ordered(), ModelSQL, ModelView):
+class Rule(
+        TextInputMixin, DeactivableMixin, sequence_ordered(), ModelSQL,
+        ModelView):
     __name__ = 'crm.automation.rule'
     __string__ = "Automation Rule"
 
@@ -264,7 +268,7 @@ class Rule(DeactivableMixin, sequence_ordered(), ModelSQL, ModelView):
         return logs
 
 
-class Action(sequence_ordered(), ModelSQL, ModelView):
+class Action(TextInputMixin, sequence_ordered(), ModelSQL, ModelView):
     __name__ = 'crm.automation.action'
     __string__ = "Automation Action"
 

@@ -18,6 +18,7 @@ from trytond.pool import Pool, PoolMeta
 from trytond.pyson import Eval, If
 from trytond.transaction import Transaction, without_check_access
 
+from ..text_input import TextInputMixin
 from .pipeline import (
     SalesFilterContextMixin, group_by_stage, notify_stale, restricted_employees)
 
@@ -28,7 +29,7 @@ def now():
     return datetime.datetime.now()
 
 
-class Opportunity(metaclass=PoolMeta):
+class Opportunity(TextInputMixin, metaclass=PoolMeta):
     __name__ = 'sale.opportunity'
 
     pipeline = fields.Many2One(

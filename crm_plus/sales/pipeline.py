@@ -16,8 +16,10 @@ from trytond.pyson import Eval, If
 from trytond.tools import grouped_slice
 from trytond.transaction import Transaction, without_check_access
 
+from ..text_input import TextInputMixin
 
-class Pipeline(DeactivableMixin, ModelSQL, ModelView):
+
+class Pipeline(TextInputMixin, DeactivableMixin, ModelSQL, ModelView):
     __name__ = 'crm.pipeline'
     __string__ = "Sales Pipeline"
     name = fields.Char("Name", required=True, translate=True)
@@ -62,7 +64,8 @@ class Pipeline(DeactivableMixin, ModelSQL, ModelView):
                 return stage
 
 
-class PipelineStage(sequence_ordered(), ModelSQL, ModelView):
+class PipelineStage(
+        TextInputMixin, sequence_ordered(), ModelSQL, ModelView):
     __name__ = 'crm.pipeline.stage'
     __string__ = "Pipeline Stage"
     pipeline = fields.Many2One(
@@ -128,7 +131,9 @@ class PipelineStage(sequence_ordered(), ModelSQL, ModelView):
             return self.expected_days * 2
 
 
-class LostReason(DeactivableMixin, sequence_ordered(), ModelSQL, ModelView):
+class LostReason(
+        TextInputMixin, DeactivableMixin, sequence_ordered(), ModelSQL,
+        ModelView):
     __name__ = 'crm.lost_reason'
     __string__ = "Lost Reason"
     name = fields.Char("Name", required=True, translate=True)

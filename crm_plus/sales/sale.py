@@ -7,6 +7,7 @@ from trytond.pool import Pool, PoolMeta
 from trytond.pyson import Eval
 from trytond.transaction import Transaction
 
+from ..text_input import TextInputMixin
 from .approval import ApprovalError
 
 #: the states of the sales counted as committed by the forecast
@@ -42,7 +43,7 @@ class Configuration(metaclass=PoolMeta):
         help="Terms and conditions printed at the bottom of quotations.")
 
 
-class Sale(metaclass=PoolMeta):
+class Sale(TextInputMixin, metaclass=PoolMeta):
     __name__ = 'sale.sale'
 
     crm_approval_required = fields.Function(
