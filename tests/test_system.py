@@ -192,7 +192,8 @@ ENGLISH_WHITELIST = {
     'Del',  # a key name in a tooltip
     }
 ENGLISH_WORD = re.compile(r'[A-Za-z]{2,}')
-CONSOLE_EXCEPTION = re.compile(r'exception|\w+Error\b', re.IGNORECASE)
+# jQuery logs an exception raised in a promise callback as a warning
+CONSOLE_EXCEPTION = re.compile(r'jQuery\.Deferred exception')
 
 # The texts of the tab a user sees: its title, the column titles, the labels,
 # the notebook tabs, the buttons (with their tooltips) and the entries of the
