@@ -9,6 +9,8 @@ from trytond.modules.company.tests import (
 from trytond.modules.party.tests import (
     PartyCheckEraseMixin, PartyCheckReplaceMixin)
 from trytond.modules import get_module_info
+import trytond
+from trytond.exceptions import LoginException
 from trytond.pool import Pool
 from trytond.tests.test_tryton import ModuleTestCase, with_transaction
 from trytond.transaction import Transaction
@@ -103,6 +105,36 @@ class CrmPlusTestCase(
         self.assertEqual(state.value, "状态")
         self.assertFalse(state.fuzzy)
         self.assertEqual(state.overriding_module, 'crm_plus')
+
+    @with_transaction()
+    def test_login_message_language(self):
+        "The login dialog speaks the language sao sends in BCP 47"
+        pool = Pool()
+        Configuration = pool.get('ir.configuration')
+        Lang = pool.get('ir.lang')
+        Translation = pool.get('ir.translation')
+        User = pool.get('res.user')
+        zh_cn, = Lang.search([('code', '=', 'zh_CN')])
+        zh_cn.translatable = True
+        zh_cn.save()
+        res_po = os.path.join(
+            os.path.dirname(trytond.__file__), 'res', 'locale', 'zh_CN.po')
+        Translation.translation_import('zh_CN', 'res', [res_po])
+
+        def message(language):
+            with Transaction().set_context(language=language), \
+                    self.assertRaises(LoginException) as raised:
+                User.get_login('admin', {})
+            return raised.exception.message
+
+        self.assertEqual(message('zh-CN'), "admin 的密码")
+        self.assertEqual(message('zh_CN'), "admin 的密码")
+        self.assertEqual(message('en-US'), "Password for admin")
+        # a language the database does not translate: its default one
+        configuration = Configuration(1)
+        configuration.language = 'zh_CN'
+        configuration.save()
+        self.assertEqual(message('fr-FR'), "admin 的密码")
 
     @with_transaction()
     def test_every_string_translated_zh_cn(self):
