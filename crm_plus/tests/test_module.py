@@ -83,6 +83,7 @@ class CrmPlusTestCase(
     def test_override_clears_fuzzy_translation(self):
         "An override equal to another module's fuzzy translation applies"
         pool = Pool()
+        ModelData = pool.get('ir.model.data')
         Translation = pool.get('ir.translation')
         sale_po = os.path.join(
             get_module_info('sale')['directory'], 'locale', 'zh_CN.po')
@@ -92,7 +93,8 @@ class CrmPlusTestCase(
                 get_module_info('crm_plus')['directory'],
                 'locale', 'override', 'zh_CN.po'))
         subset = polib.POFile()
-        subset.extend(e for e in override if e.msgctxt.endswith(':sale.'))
+        subset.extend(e for e in override
+            if e.msgctxt.split(':')[2].startswith('sale.'))
         with tempfile.NamedTemporaryFile(suffix='.po') as po:
             subset.save(po.name)
             Translation.translation_import('zh_CN', 'crm_plus', [po.name])
@@ -105,6 +107,18 @@ class CrmPlusTestCase(
         self.assertEqual(state.value, "状态")
         self.assertFalse(state.fuzzy)
         self.assertEqual(state.overriding_module, 'crm_plus')
+        # the name of an act_window is a translation of ir.action
+        configuration, = Translation.search([
+                ('lang', '=', 'zh_CN'),
+                ('module', '=', 'sale'),
+                ('type', '=', 'model'),
+                ('name', '=', 'ir.action,name'),
+                ('res_id', '=', ModelData.get_id(
+                        'sale', 'act_sale_configuration_form')),
+                ])
+        self.assertEqual(configuration.value, "设置")
+        self.assertFalse(configuration.fuzzy)
+        self.assertEqual(configuration.overriding_module, 'crm_plus')
 
     @with_transaction()
     def test_login_message_language(self):
