@@ -151,6 +151,30 @@ class CrmPlusTestCase(
         self.assertEqual(message('fr-FR'), "admin 的密码")
 
     @with_transaction()
+    def test_check_vies_only_for_its_group(self):
+        "The EU VIES check is offered only to the users of its group"
+        pool = Pool()
+        Keyword = pool.get('ir.action.keyword')
+        ModelData = pool.get('ir.model.data')
+        User = pool.get('res.user')
+        vies = ModelData.get_id('party', 'wizard_check_vies')
+        replace = ModelData.get_id('party', 'wizard_replace')
+
+        def party_actions():
+            Keyword._get_keyword_cache.clear()
+            with Transaction().set_user(1), \
+                    Transaction().set_context(_check_access=True):
+                return [a['id'] for a in Keyword.get_keyword(
+                        'form_action', ('party.party', -1))]
+
+        # the administrator is a party administrator
+        self.assertIn(replace, party_actions())
+        self.assertNotIn(vies, party_actions())
+        User.write([User(1)], {'groups': [('add', [ModelData.get_id(
+                            'crm_plus', 'group_party_check_vies')])]})
+        self.assertIn(vies, party_actions())
+
+    @with_transaction()
     def test_every_string_translated_zh_cn(self):
         "Every string crm_plus shows has a zh_CN translation"
         Translation = Pool().get('ir.translation')
