@@ -13,6 +13,7 @@ from trytond.model.exceptions import ValidationError
 from trytond.pool import Pool, PoolMeta
 from trytond.pyson import Eval
 from trytond.tools import grouped_slice
+from trytond.transaction import Transaction
 
 from ..text_input import TextInputMixin
 from .normalize import (
@@ -159,7 +160,10 @@ class Contact(
         values = super().preprocess_values(mode, values)
         if (mode == 'create' and not values.get('person')
                 and values.get('person_name')):
-            person, = Party.create([{'name': values['person_name']}])
+            # The person is no customer of the kind the context gives to
+            # new parties: the enterprise customers' form gives enterprise
+            with Transaction().set_context(crm_kind=None):
+                person, = Party.create([{'name': values['person_name']}])
             values['person'] = person.id
         return values
 
