@@ -41,6 +41,10 @@ class Configuration(metaclass=PoolMeta):
     crm_quotation_terms = fields.Text(
         "Quotation Terms",
         help="Terms and conditions printed at the bottom of quotations.")
+    crm_contract_terms = fields.Text(
+        "Sales Contract Terms",
+        help="Clauses printed in the other terms of sales contracts "
+        "(quality, acceptance, breach, disputes).")
 
 
 class Sale(TextInputMixin, metaclass=PoolMeta):
