@@ -13,6 +13,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+from .sources import module_hash
+
 DATABASE = 'crm'
 MODULE = 'crm_plus'
 ADMIN_LOGIN = 'admin'
@@ -98,20 +100,6 @@ def _database_exists(home):
 
 def _stamp(home):
     return home / 'db' / f'{DATABASE}.module-hash'
-
-
-def module_hash():
-    "Hash of the installed crm_plus sources: a change means an upgrade"
-    import hashlib
-    digest = hashlib.sha256()
-    root = Path(__file__).parent
-    for path in sorted(root.rglob('*')):
-        if path.is_file() and path.suffix in {
-                '.py', '.xml', '.cfg', '.po', '.csv', '.json', '.html',
-                '.svg'} and 'tests' not in path.parts:
-            digest.update(str(path.relative_to(root)).encode())
-            digest.update(path.read_bytes())
-    return digest.hexdigest()
 
 
 def cmd_init(args):

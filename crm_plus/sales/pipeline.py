@@ -63,11 +63,21 @@ class Pipeline(TextInputMixin, DeactivableMixin, ModelSQL, ModelView):
             if stage.kind == kind:
                 return stage
 
+    def next_open_stage(self, stage):
+        "Return the open stage following the stage in sequence, if any"
+        stages = [s for s in self.stages if s.kind == 'open']
+        if stage in stages:
+            following = stages[stages.index(stage) + 1:]
+            if following:
+                return following[0]
+
 
 class PipelineStage(
         TextInputMixin, sequence_ordered(), ModelSQL, ModelView):
     __name__ = 'crm.pipeline.stage'
     __string__ = "Pipeline Stage"
+    # Lists ordered by stage follow the pipeline, not the names
+    _order_name = 'sequence'
     pipeline = fields.Many2One(
         'crm.pipeline', "Pipeline", required=True, ondelete='CASCADE')
     name = fields.Char("Name", required=True, translate=True)

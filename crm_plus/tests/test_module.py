@@ -1,4 +1,5 @@
 import os
+import re
 import tempfile
 
 import polib
@@ -10,8 +11,18 @@ from trytond.modules.party.tests import (
     PartyCheckEraseMixin, PartyCheckReplaceMixin)
 from trytond.modules import get_module_info
 from trytond.pool import Pool
+from trytond.pyson import PYSONDecoder
 from trytond.tests.test_tryton import ModuleTestCase, with_transaction
 from trytond.transaction import Transaction
+
+# View attributes that sao evaluates as encoded PYSON (record.expr_eval)
+SAO_PYSON_ATTRIBUTES = {
+    'states', 'visual', 'spell', 'size', 'add_remove', 'change',
+    'scan_code_states'}
+# A PYSON expression written as Python source: sao cannot decode it
+PYSON_SOURCE = re.compile(
+    r'\b(Eval|If|Bool|Not|And|Or|Equal|Greater|Less|In|Get|Id|Len|Date'
+    r'|DateTime|TimeDelta)\(')
 
 
 class CrmPlusTestCase(
@@ -138,6 +149,33 @@ class CrmPlusTestCase(
                 with self.subTest(view=view.rec_name, field=name):
                     if type_ in {'datetime', 'timestamp'}:
                         self.assertIn(field.get('widget'), {'date', 'time'})
+
+    @with_transaction()
+    def test_view_pyson_encoded(self):
+        "Every crm_plus view gives sao its PYSON attributes encoded"
+        pool = Pool()
+        View = pool.get('ir.ui.view')
+        decoder = PYSONDecoder({}, noeval=True)
+        views = View.search([('module', '=', 'crm_plus')])
+        self.assertTrue(views)
+        for view in views:
+            root = view.inherit or view
+            if not root.model:
+                continue
+            Model = pool.get(root.model)
+            result = Model.fields_view_get(
+                view_id=root.id, view_type=root.type)
+            for element in etree.fromstring(result['arch']).iter():
+                for name, value in element.attrib.items():
+                    with self.subTest(
+                            view=view.rec_name, tag=element.tag,
+                            attribute=name):
+                        self.assertIsNone(
+                            PYSON_SOURCE.search(value),
+                            f'PYSON source in {name}={value!r}: set it in '
+                            'view_attributes')
+                        if name in SAO_PYSON_ATTRIBUTES:
+                            decoder.decode(value)
 
 
 del ModuleTestCase
