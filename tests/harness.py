@@ -34,7 +34,8 @@ import urllib.parse
 import urllib.request
 from pathlib import Path
 
-from trytond.modules.crm_plus.cli import module_hash, write_config
+from trytond.modules.crm_plus.cli import write_config
+from trytond.modules.crm_plus.sources import module_hash
 
 __all__ = ['BACKENDS', 'instance', 'RpcError']
 
