@@ -32,16 +32,23 @@ root = {sao}
 
 [session]
 max_attempt = 5
-
-[crm_plus]
-# the name the web client shows instead of "Tryton"
-title = CRM Plus
-
-[cache]
-clean_timeout = 0
-
+{cache}
 [email]
 from = crm@localhost
+
+[crm_plus]
+# the database crm-plus serves, upgrades and imports into
+database = {database}
+# the name the web client shows instead of "Tryton"
+title = CRM Plus
+"""
+
+# Several processes on one PostgreSQL database (WSGI workers, cron, queue
+# workers) invalidate their caches at once through LISTEN/NOTIFY.  Not on
+# SQLite: there trytond polls a table instead, every clean_timeout seconds.
+POSTGRESQL_CACHE = """
+[cache]
+clean_timeout = 0
 """
 
 
@@ -64,15 +71,18 @@ def password_file(home):
     return home / 'admin-password'
 
 
-def write_config(home, listen='127.0.0.1:8000', sao=None, uri=None):
+def write_config(home, listen='127.0.0.1:8000', sao=None, uri=None,
+        database=DATABASE):
     "Write trytond.conf once; an existing file is kept as the user left it"
     home.mkdir(parents=True, exist_ok=True)
     path = config_file(home)
     if not path.exists():
         sao = sao or os.environ.get('CRM_PLUS_SAO') or (home / 'sao')
+        uri = uri or 'sqlite://'
+        cache = POSTGRESQL_CACHE if uri.startswith('postgresql') else ''
         path.write_text(CONFIG_TEMPLATE.format(
-                uri=uri or 'sqlite://', db_dir=home / 'db', listen=listen,
-                sao=sao), encoding='utf-8')
+                uri=uri, db_dir=home / 'db', listen=listen, sao=sao,
+                cache=cache, database=database), encoding='utf-8')
     (home / 'db').mkdir(exist_ok=True)
     return path
 
@@ -92,36 +102,44 @@ def _trytond_config(home):
     return config
 
 
+def database_name(home):
+    "The instance's database ([crm_plus] database of trytond.conf)"
+    return _trytond_config(home).get('crm_plus', 'database', default=DATABASE)
+
+
 def _database_exists(home):
     config = _trytond_config(home)
     uri = config.get('database', 'uri')
+    name = database_name(home)
     if uri.startswith('sqlite'):
-        return (home / 'db' / f'{DATABASE}.sqlite').exists()
+        return (home / 'db' / f'{name}.sqlite').exists()
     from trytond.transaction import Transaction
     with Transaction().start(None, 0, close=True) as transaction:
-        return DATABASE in transaction.database.list()
+        return name in transaction.database.list()
 
 
 def _stamp(home):
-    return home / 'db' / f'{DATABASE}.module-hash'
+    return home / 'db' / f'{database_name(home)}.module-hash'
 
 
 def cmd_init(args):
     home = _home(args)
-    conf = write_config(home, listen=args.listen)
+    conf = write_config(home, listen=args.listen, uri=args.database_uri,
+        database=args.database)
     password = admin_password(home)
     config = _trytond_config(home)
+    database = database_name(home)
     env = dict(os.environ)
     created = False
     if not _database_exists(home):
         if config.get('database', 'uri').startswith('sqlite'):
-            (home / 'db' / f'{DATABASE}.sqlite').touch()
+            (home / 'db' / f'{database}.sqlite').touch()
         else:
             from trytond.transaction import Transaction
             with Transaction().start(
                     None, 0, close=True, autocommit=True) as transaction:
                 transaction.database.create(
-                    transaction.connection, DATABASE)
+                    transaction.connection, database)
         created = True
     wanted = module_hash()
     stamp = _stamp(home)
@@ -130,10 +148,10 @@ def cmd_init(args):
         pass_path.write_text(password)
         pass_path.chmod(0o600)
         env['TRYTONPASSFILE'] = str(pass_path)
-        command = [_bin('trytond-admin'), '-c', str(conf), '-d', DATABASE,
+        command = [_bin('trytond-admin'), '-c', str(conf), '-d', database,
             '-u', MODULE, '--activate-dependencies', '-l', 'zh_CN', '-l', 'en']
         print("crm-plus: %s the database %r" % (
-                "creating" if created else "upgrading", DATABASE),
+                "creating" if created else "upgrading", database),
             flush=True)
         try:
             # A new database asks for the admin e-mail: answer none (trytond's
@@ -144,17 +162,17 @@ def cmd_init(args):
             pass_path.unlink(missing_ok=True)
         stamp.write_text(wanted)
     else:
-        print("crm-plus: database %r is up to date" % DATABASE, flush=True)
+        print("crm-plus: database %r is up to date" % database, flush=True)
     if args.demo:
         from .demo import load_demo
-        load_demo(str(conf), DATABASE)
+        load_demo(str(conf), database)
     return 0
 
 
 def cmd_demo(args):
     from .demo import load_demo
     home = _home(args)
-    load_demo(str(config_file(home)), DATABASE)
+    load_demo(str(config_file(home)), database_name(home))
     return 0
 
 
@@ -166,7 +184,7 @@ def cmd_serve(args):
             % home)
     # Load the database at start: trytond 8.0 does not load it when the
     # first request is a login ("KeyError: 'res.user'")
-    command = [_bin('trytond'), '-d', DATABASE, '-c', str(conf)]
+    command = [_bin('trytond'), '-d', database_name(home), '-c', str(conf)]
     listen = args.listen or os.environ.get('TRYTOND_WEB__LISTEN')
     if listen:
         # trytond.conf overrides the environment: the address goes in a
@@ -189,13 +207,15 @@ def cmd_import(args):
     another one of the same server.
     """
     home = _home(args)
+    database = args.database
     if config_file(home).exists():
-        _trytond_config(home)
+        database = database or database_name(home)
+    database = database or DATABASE
     from trytond.exceptions import UserError
     from trytond.modules.crm_plus.customer.importer import Importer
     importer = None
     try:
-        importer = Importer(args.database, args.kind, user=args.user,
+        importer = Importer(database, args.kind, user=args.user,
             batch_size=args.batch_size)
         summary = importer.run(Path(args.file), report=args.report)
     except UserError as error:
@@ -249,6 +269,12 @@ def main(argv=None):
         help="also load the demo data (once)")
     init.add_argument('--listen', default='127.0.0.1:8000',
         help="address written into a new trytond.conf")
+    init.add_argument('--database-uri', metavar='URI',
+        help="[database] uri written into a new trytond.conf (default "
+        "sqlite://; postgresql://user@host:5432/ for PostgreSQL)")
+    init.add_argument('--database', default=DATABASE, metavar='NAME',
+        help="database name written into a new trytond.conf (default %s)"
+        % DATABASE)
     init.set_defaults(func=cmd_init)
 
     demo = sub.add_parser('demo', help="load the demo data (once)")
@@ -268,8 +294,8 @@ def main(argv=None):
     import_.add_argument('--report',
         help="CSV file receiving every row with its status (imported, "
         "rejected with the reason, not imported)")
-    import_.add_argument('--database', default=DATABASE,
-        help="database name (default %s)" % DATABASE)
+    import_.add_argument('--database',
+        help="database name (default: the instance's, %s)" % DATABASE)
     import_.add_argument('--user', default=ADMIN_LOGIN,
         help="login of the user importing (default %s)" % ADMIN_LOGIN)
     import_.set_defaults(func=cmd_import)

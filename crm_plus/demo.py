@@ -266,6 +266,7 @@ class _Loader:
         self.customers = self.create_customers()
         self.create_opportunities()
         self.create_interactions()
+        self.create_targets()
         self.close_config_wizard()
 
     def create_team(self):
@@ -330,12 +331,18 @@ class _Loader:
         currencies = Currency.find([('code', '=', 'CNY')])
         if currencies:
             currency, = currencies
-            return currency
-        iso = pycountry.currencies.get(alpha_3='CNY')
-        currency = Currency(code='CNY', numeric_code=iso.numeric,
-            symbol='¥', rounding=Decimal('0.01'), digits=2)
-        currency, = self.save_translated(Currency, [currency],
-            [{'en': iso.name, LANGUAGE: "人民币"}])
+        else:
+            iso = pycountry.currencies.get(alpha_3='CNY')
+            currency = Currency(code='CNY', numeric_code=iso.numeric,
+                symbol='¥', rounding=Decimal('0.01'), digits=2)
+            currency, = self.save_translated(Currency, [currency],
+                [{'en': iso.name, LANGUAGE: "人民币"}])
+        if not currency.rates:
+            # The sale and opportunity reports join each amount to the rate
+            # of its currency on its date: without one they have no rows
+            currency.rates.new(
+                date=dt.date(self.today.year - 5, 1, 1), rate=Decimal(1))
+            currency.save()
         return currency
 
     def create_country(self):
@@ -682,6 +689,14 @@ class _Loader:
             opportunities.append(
                 self.new_opportunity(Opportunity, state, party, industry))
         Opportunity.save(opportunities)
+        # In the first stage since they started (proteus does not send the
+        # read-only stage date on creation)
+        context = config.get_config().context
+        for opportunity in opportunities:
+            Opportunity._proxy.write([opportunity.id], {
+                    'stage_date': dt.datetime.combine(
+                        opportunity.start_date, dt.time(9)),
+                    }, context)
         by_state, end_dates = {}, {}
         for state, opportunity in zip(plan, opportunities):
             by_state.setdefault(state, []).append(opportunity)
@@ -692,9 +707,22 @@ class _Loader:
             if records:
                 return Opportunity.click(records, button)
 
-        # Half of the lost ones are lost as leads, the others later
+        # Deals past the first stage entered their stage some days after
+        # they started (which makes them opportunities); half of the lost
+        # ones are lost as leads, the others later
+        Stage = Model.get('crm.pipeline.stage')
+        needs, proposal, negotiation = [
+            Stage(self.ref(f'crm_plus.stage_{name}'))
+            for name in ['needs', 'proposal', 'negotiation']]
+        for state in ['opportunity', 'converted', 'won']:
+            for opportunity in by_state[state]:
+                stage = (self.rng.choice([needs, proposal])
+                    if state == 'opportunity' else negotiation)
+                Opportunity._proxy.write([opportunity.id], {
+                        'stage': stage.id,
+                        'stage_date': self.stage_date(opportunity.start_date),
+                        }, context)
         lost = by_state['lost']
-        click(['opportunity', 'converted', 'won'], 'opportunity')
         Opportunity.click(lost[len(lost) // 2:], 'opportunity')
         click(['converted', 'won'], 'convert')
         Opportunity.click(lost, 'lost')
@@ -720,7 +748,6 @@ class _Loader:
         Sale.click(confirmed, 'confirm')
 
         # Closing sets today as end date: give them back their past one
-        context = config.get_config().context
         for state in ['won', 'lost']:
             for opportunity, end_date in zip(
                     by_state[state], end_dates[state]):
@@ -777,23 +804,14 @@ class _Loader:
         "A short history of calls and visits on the open opportunities"
         Opportunity = Model.get('sale.opportunity')
         Interaction = Model.get('crm.interaction')
-        Stage = Model.get('crm.pipeline.stage')
         User = Model.get('res.user')
 
         users = {u.employee.id: u for u in User.find([
                     ('employee', 'in', [e.id for e in self.employees])])}
-        needs = Stage(self.ref('crm_plus.stage_needs'))
-        negotiation = Stage(self.ref('crm_plus.stage_negotiation'))
-        interactions, staged = [], []
+        interactions = []
         for opportunity in Opportunity.find([
                     ('state', 'in', ['lead', 'opportunity', 'converted']),
                     ], order=[('id', 'ASC')]):
-            if opportunity.state == 'opportunity':
-                opportunity.stage = needs
-                staged.append(opportunity)
-            elif opportunity.state == 'converted':
-                opportunity.stage = negotiation
-                staged.append(opportunity)
             user = users.get(opportunity.employee.id)
             for index in range(self.rng.randint(1, 3)):
                 type_, subject, summary = self.rng.choice(INTERACTIONS)
@@ -814,13 +832,36 @@ class _Loader:
                         days=self.rng.randint(-5, 14))
                     interaction.follow_up_user = user
                 interactions.append(interaction)
-        Opportunity.save(staged)
         Interaction.save(interactions)
+
+    def create_targets(self):
+        "Monthly targets of the company and its representatives for a year"
+        Target = Model.get('crm.sales.target')
+        first = self.today.replace(day=1)
+        targets = []
+        for delta in range(-6, 6):
+            year, month = divmod(first.month - 1 + delta, 12)
+            month = dt.date(first.year + year, month + 1, 1)
+            amounts = [
+                Decimal(self.rng.randint(40, 90) * 10000)
+                for _ in self.employees[1:]]
+            for employee, amount in zip(self.employees[1:], amounts):
+                targets.append(Target(
+                        month=month, employee=employee, amount=amount))
+            targets.append(Target(month=month, amount=sum(amounts)))
+        Target.save(targets)
 
     def quantity(self, kind):
         return self.rng.randint(*{
                 'machine': (1, 4), 'utility': (1, 3), 'part': (10, 120),
                 'service': (2, 40)}[kind])
+
+    def stage_date(self, start_date):
+        "A time between start_date and today (a working hour)"
+        days = self.rng.randint(0, max((self.today - start_date).days, 0))
+        return dt.datetime.combine(
+            start_date + dt.timedelta(days=days),
+            dt.time(self.rng.randint(9, 17), 0))
 
     def sale_date(self, opportunity):
         "The quotation date of the sale of opportunity"
