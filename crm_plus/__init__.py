@@ -3,3 +3,7 @@
 Registration is declared in tryton.cfg and in each domain folder's
 tryton.cfg (customer/, sales/, ...).
 """
+
+from . import web
+
+__all__ = [web]
