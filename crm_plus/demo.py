@@ -221,6 +221,17 @@ PROBABILITIES = {
     }
 
 
+def rename_admin(user_id):
+    """Name the administrator in Chinese: the name comes from trytond's XML
+    data, which only the root user may change (as trytond-admin does), not
+    the administrator through proteus"""
+    from trytond.pool import Pool
+    from trytond.transaction import Transaction
+    with Transaction().start(config.get_config().database_name, 0):
+        User = Pool().get('res.user')
+        User.write([User(user_id)], {'name': ADMIN_NAME})
+
+
 def load_demo(config_file, database):
     "Load the demo data set into database unless it is already there"
     config.set_trytond(database, config_file=config_file)
@@ -433,6 +444,8 @@ class _Loader:
         admin.company = company
         admin.language = language
         admin.save()
+        if admin.name == "Administrator":  # trytond's name, in English
+            rename_admin(admin.id)
         self.language = language
         self.refresh_context()
         return company

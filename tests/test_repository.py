@@ -30,11 +30,16 @@ esac
 """
 
 
+# crm_plus's own translations, of sao strings too (crm_plus/locale/sao/)
+OWN_DIRS = ('crm_plus', 'locale')
+
+
 def vendored(paths):
     return [
         p for p in paths
-        if VENDORED_DIRS & set(Path(p).parts[:-1])
-        or Path(p).name in VENDORED_FILES]
+        if Path(p).parts[:2] != OWN_DIRS
+        and (VENDORED_DIRS & set(Path(p).parts[:-1])
+            or Path(p).name in VENDORED_FILES)]
 
 
 class RepositoryTest(unittest.TestCase):
@@ -44,7 +49,8 @@ class RepositoryTest(unittest.TestCase):
         self.assertEqual(vendored([
                     '.sao/.installed', '.sao/dist/tryton-sao.js',
                     'x/node_modules/a/index.js', 'crm_plus/cli.py',
-                    'crm_plus/sales/view/pipeline_form.xml', 'crm']),
+                    'crm_plus/sales/view/pipeline_form.xml', 'crm',
+                    'crm_plus/locale/sao/zh_CN.po']),
             ['.sao/.installed', '.sao/dist/tryton-sao.js',
                 'x/node_modules/a/index.js'])
 
@@ -81,8 +87,12 @@ class RepositoryTest(unittest.TestCase):
             npm.chmod(0o755)
             index = tmp / 'index.html'
             index.write_text('<html></html>')
+            # the catalogue ./crm merges crm_plus's sao translations into
+            catalogue = tmp / 'zh_CN.json'
+            catalogue.write_text('{}')
             with tarfile.open(tmp / 'package.tgz', 'w:gz') as package:
                 package.add(index, 'package/index.html')
+                package.add(catalogue, 'package/locale/zh_CN.json')
             sao = tmp / 'sao'
             sao.mkdir()
             (sao / 'stale.js').write_text('')
