@@ -22,6 +22,8 @@ from proteus import Model, config
 COMPANY_NAME = "上海华信机械制造有限公司"
 SEED = 20240618
 LANGUAGE = 'zh_CN'
+# The administrator's name in LANGUAGE, shown in the web client's header
+ADMIN_NAME = "系统管理员"
 
 # city: (province code, postal code, administrative division code used in
 # the unified social credit codes, telephone area code, (district, road) of
