@@ -377,7 +377,7 @@ class QuotationReport(CompanyReport):
                 [i for s in sales.values() for i in s['lines']], [
                     'type', 'product.rec_name', 'description', 'quantity',
                     'unit.symbol', 'unit.digits', 'unit_price', 'discount',
-                    'taxes.rec_name', 'amount'])}
+                    'crm_tax_names', 'amount'])}
         companies = {}
         for company in Company.read(
                 list({s['company'] for s in sales.values()}), [
@@ -417,8 +417,7 @@ class QuotationReport(CompanyReport):
                         unit_digits=unit['digits'] if unit else None,
                         unit_price=line['unit_price'],
                         discount=line['discount'],
-                        taxes=', '.join(
-                            t['rec_name'] for t in line['taxes.']),
+                        taxes=line['crm_tax_names'],
                         amount=line['amount']))
             discounted = any(
                 l.discount for l in sale_lines if l.type == 'line')
