@@ -15,7 +15,8 @@ the database takes over a minute) and shared by both test classes:
 
 CRM_PLUS_VENV and CRM_PLUS_SAO are inherited, defaulting like ``./crm`` to
 the checkout's .venv and .sao; screenshots go to CRM_PLUS_SCREENSHOTS
-(default ``<repo>/.crm/screenshots``).
+(default ``<repo>/.crm/screenshots``); the web servers listen on the first
+free port of CRM_PLUS_PORTS (``first-last``) when set.
 """
 import json
 import re
@@ -172,9 +173,18 @@ class SetupTest(unittest.TestCase):
 
 
 def free_port():
-    with socket.socket() as sock:
-        sock.bind(('127.0.0.1', 0))
-        return sock.getsockname()[1]
+    """A free port of 127.0.0.1: the first free one of CRM_PLUS_PORTS
+    ("first-last", for machines whose users share out the ports) if set,
+    else one the system picks"""
+    first, _, last = os.environ.get('CRM_PLUS_PORTS', '0-0').partition('-')
+    for port in range(int(first), int(last or first) + 1):
+        with socket.socket() as sock:
+            try:
+                sock.bind(('127.0.0.1', port))
+            except OSError:
+                continue
+            return sock.getsockname()[1]
+    raise AssertionError(f"no free port in CRM_PLUS_PORTS {first}-{last}")
 
 
 def has_chromium():
