@@ -4,6 +4,8 @@ Registration is declared in tryton.cfg and in each domain folder's
 tryton.cfg (customer/, sales/, ...).  Importing the package installs the
 framework seam (framework.py) before the pool serves anything.
 """
-from . import framework
+from . import framework, web
 
 framework.install()
+
+__all__ = ['web']

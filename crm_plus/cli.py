@@ -32,13 +32,14 @@ root = {sao}
 
 [session]
 max_attempt = 5
-{cache}
-[email]
+{cache}[email]
 from = crm@localhost
 
 [crm_plus]
 # the database crm-plus serves, upgrades and imports into
 database = {database}
+# the name the web client shows instead of "Tryton"
+title = CRM Plus
 """
 
 # Several processes on one PostgreSQL database (WSGI workers, cron, queue
@@ -227,6 +228,29 @@ def cmd_import(args):
     return 0
 
 
+def merge_sao_locale(sao):
+    """Merge the translations of crm_plus/locale/sao/<lang>.po into the
+    web client's locale/<lang>.json (sao's compiled catalogue, a JSON object
+    of msgid: [plural, translation...]); running it again changes nothing"""
+    import json
+
+    import polib
+    for po_path in sorted((Path(__file__).parent / 'locale' / 'sao').glob(
+                '*.po')):
+        json_path = Path(sao) / 'locale' / (po_path.stem + '.json')
+        catalogue = json.loads(json_path.read_text(encoding='utf-8'))
+        for entry in polib.pofile(str(po_path)):
+            if entry.msgstr and not entry.obsolete:
+                catalogue[entry.msgid] = [None, entry.msgstr]
+        json_path.write_text(json.dumps(catalogue, ensure_ascii=False),
+            encoding='utf-8')
+
+
+def cmd_sao_locale(args):
+    merge_sao_locale(args.sao)
+    return 0
+
+
 def cmd_test(args):
     from .testing import run_tests
     return run_tests(args.paths, verbosity=args.verbosity)
@@ -274,6 +298,11 @@ def main(argv=None):
     import_.add_argument('--user', default=ADMIN_LOGIN,
         help="login of the user importing (default %s)" % ADMIN_LOGIN)
     import_.set_defaults(func=cmd_import)
+
+    sao_locale = sub.add_parser('sao-locale',
+        help="add crm_plus's translations of the web client to it")
+    sao_locale.add_argument('sao', help="the web client's folder")
+    sao_locale.set_defaults(func=cmd_sao_locale)
 
     test = sub.add_parser('test', help="run the test suite")
     test.add_argument('paths', nargs='*',

@@ -22,6 +22,8 @@ from proteus import Model, config
 COMPANY_NAME = "上海华信机械制造有限公司"
 SEED = 20240618
 LANGUAGE = 'zh_CN'
+# The administrator's name in LANGUAGE, shown in the web client's header
+ADMIN_NAME = "系统管理员"
 
 # city: (province code, postal code, administrative division code used in
 # the unified social credit codes, telephone area code, (district, road) of
@@ -433,9 +435,24 @@ class _Loader:
         admin.company = company
         admin.language = language
         admin.save()
+        self.name_admin(admin.id)
         self.language = language
         self.refresh_context()
         return company
+
+    @staticmethod
+    def name_admin(user_id):
+        """Name the administrator in LANGUAGE, unless renamed: the user is a
+        record of res's XML, which only the root user may rename (updating
+        res names it "Administrator" again)"""
+        from trytond.pool import Pool
+        from trytond.transaction import Transaction
+        with Transaction().start(config.get_config().database_name, 0):
+            User = Pool().get('res.user')
+            admin = User(user_id)
+            if admin.name == "Administrator":
+                admin.name = ADMIN_NAME
+                admin.save()
 
     @staticmethod
     def refresh_context():

@@ -413,7 +413,7 @@ class QuotationReport(CompanyReport):
         line_fields = [
             'type', 'product.rec_name', 'description', 'quantity',
             'unit.symbol', 'unit.digits', 'unit_price', 'discount',
-            'taxes.rec_name', 'amount']
+            'crm_tax_names', 'amount']
         if contract:
             sale_fields += [
                 'party.phone', 'party.tax_identifier.code', 'sale_date',
@@ -463,8 +463,7 @@ class QuotationReport(CompanyReport):
                         unit_digits=unit['digits'] if unit else None,
                         unit_price=line['unit_price'],
                         discount=line['discount'],
-                        taxes=', '.join(
-                            t['rec_name'] for t in line['taxes.']),
+                        taxes=line['crm_tax_names'],
                         amount=line['amount']))
             delivery_date = sale.get('shipping_date') or max(
                 (lines[i].get('shipping_date') for i in sale['lines']

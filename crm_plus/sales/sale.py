@@ -260,3 +260,15 @@ class Sale(TextInputMixin, metaclass=PoolMeta):
             sale.check_crm_approval()
         super().confirm(sales)
 
+
+
+class SaleLine(metaclass=PoolMeta):
+    __name__ = 'sale.line'
+
+    # A Many2Many column of a list shows only the number of its records
+    crm_tax_names = fields.Function(
+        fields.Char("Taxes"), 'on_change_with_crm_tax_names')
+
+    @fields.depends('taxes')
+    def on_change_with_crm_tax_names(self, name=None):
+        return ', '.join(t.rec_name for t in self.taxes or [])
