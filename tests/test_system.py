@@ -542,6 +542,8 @@ class SmokeTestCase(WebClientCase):
 
     @classmethod
     def setUpClass(cls):
+        if cls.login_name is None:
+            raise unittest.SkipTest("the base of the smoke tests of a user")
         super().setUpClass()
         if cls.login_name == 'admin':
             cls.password = None
