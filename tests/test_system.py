@@ -600,10 +600,12 @@ class PhoneTest(WebClientCase):
         page, = [p for p in self.driver.find_elements(By.CSS_SELECTOR,
                 '#tabcontent .tab-pane.active .nav-tabs > li > a')
             if p.text.strip() == label]
+        # in the middle of the screen, clear of the header, with the page's
+        # content below it for the screenshot
+        self.driver.execute_script(
+            "arguments[0].scrollIntoView({block: 'center'});", page)
         page.click()
         self.idle()
-        self.driver.execute_script(
-            "arguments[0].scrollIntoView({block: 'start'});", page)
 
     def phone_links(self):
         return self.driver.execute_script(PHONE_LINKS_SCRIPT)
