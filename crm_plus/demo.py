@@ -339,12 +339,7 @@ class _Loader:
                 symbol='¥', rounding=Decimal('0.01'), digits=2)
             currency, = self.save_translated(Currency, [currency],
                 [{'en': iso.name, LANGUAGE: "人民币"}])
-        if not currency.rates:
-            # The sale and opportunity reports join each amount to the rate
-            # of its currency on its date: without one they have no rows
-            currency.rates.new(
-                date=dt.date(self.today.year - 5, 1, 1), rate=Decimal(1))
-            currency.save()
+        # Its rate comes with the company (crm_plus/sales/reporting.py)
         return currency
 
     def create_country(self):

@@ -2,9 +2,11 @@
 its root, which sao does not ship; without them each page load logs two
 failed requests.  Served here, they show the product's name (``[crm_plus]
 title`` in trytond.conf, default "CRM Plus") instead of "Tryton" in the login
-page, the header and the window title.
+page, the header and the window title, and add crm_plus's style
+(``custom.css`` beside this file).
 """
 import json
+from pathlib import Path
 
 from werkzeug.wrappers import Response
 
@@ -12,6 +14,8 @@ from trytond.config import config
 from trytond.wsgi import app
 
 DEFAULT_TITLE = 'CRM Plus'
+CUSTOM_CSS = (Path(__file__).parent / 'custom.css').read_text(
+    encoding='utf-8')
 
 
 def title():
@@ -28,4 +32,4 @@ def custom_js(request):
 
 @app.route('/custom.css', methods={'GET', 'HEAD'})
 def custom_css(request):
-    return Response('', content_type='text/css; charset=utf-8')
+    return Response(CUSTOM_CSS, content_type='text/css; charset=utf-8')
