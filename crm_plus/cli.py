@@ -32,8 +32,7 @@ root = {sao}
 
 [session]
 max_attempt = 5
-{cache}
-[email]
+{cache}[email]
 from = crm@localhost
 
 [crm_plus]

@@ -223,17 +223,6 @@ PROBABILITIES = {
     }
 
 
-def rename_admin(user_id):
-    """Name the administrator in Chinese: the name comes from trytond's XML
-    data, which only the root user may change (as trytond-admin does), not
-    the administrator through proteus"""
-    from trytond.pool import Pool
-    from trytond.transaction import Transaction
-    with Transaction().start(config.get_config().database_name, 0):
-        User = Pool().get('res.user')
-        User.write([User(user_id)], {'name': ADMIN_NAME})
-
-
 def load_demo(config_file, database):
     "Load the demo data set into database unless it is already there"
     config.set_trytond(database, config_file=config_file)
@@ -350,12 +339,7 @@ class _Loader:
                 symbol='¥', rounding=Decimal('0.01'), digits=2)
             currency, = self.save_translated(Currency, [currency],
                 [{'en': iso.name, LANGUAGE: "人民币"}])
-        if not currency.rates:
-            # The sale and opportunity reports join each amount to the rate
-            # of its currency on its date: without one they have no rows
-            currency.rates.new(
-                date=dt.date(self.today.year - 5, 1, 1), rate=Decimal(1))
-            currency.save()
+        # Its rate comes with the company (crm_plus/sales/reporting.py)
         return currency
 
     def create_country(self):
@@ -446,11 +430,24 @@ class _Loader:
         admin.company = company
         admin.language = language
         admin.save()
-        if admin.name == "Administrator":  # trytond's name, in English
-            rename_admin(admin.id)
+        self.name_admin(admin.id)
         self.language = language
         self.refresh_context()
         return company
+
+    @staticmethod
+    def name_admin(user_id):
+        """Name the administrator in LANGUAGE, unless renamed: the user is a
+        record of res's XML, which only the root user may rename (updating
+        res names it "Administrator" again)"""
+        from trytond.pool import Pool
+        from trytond.transaction import Transaction
+        with Transaction().start(config.get_config().database_name, 0):
+            User = Pool().get('res.user')
+            admin = User(user_id)
+            if admin.name == "Administrator":
+                admin.name = ADMIN_NAME
+                admin.save()
 
     @staticmethod
     def refresh_context():

@@ -98,7 +98,8 @@ class AtomicityTest(unittest.TestCase):
             before = inst.count('party_party')
             for attempt in range(4):
                 with self.subTest(attempt=attempt):
-                    self.assertRefused(Party.create, [{'name': name}],
+                    self.assertRefused(Party.create,
+                        [{'name': name, 'crm_kind': 'enterprise'}],
                         type='UserWarning')
                     self.assertEqual(inst.count('party_party'), before)
             self.assertEqual(inst.count('party_party', 'name = ?', (name,)), 1)

@@ -17,7 +17,8 @@ from trytond.transaction import Transaction
 
 from ..text_input import TextInputMixin
 from .normalize import (
-    InvalidValue, format_phone, normalize_email, parse_phone, validate_email)
+    InvalidValue, format_phone, normalize_email, parse_phone, tel_url,
+    validate_email)
 
 
 class Contact(
@@ -50,6 +51,10 @@ class Contact(
     department = fields.Char("Department")
     phone = fields.Char("Work Phone")
     phone_compact = fields.Char("Work Phone Compact", readonly=True)
+    phone_url = fields.Function(
+        fields.Char("Call", help="Dial the work phone.",
+            states={'invisible': ~Eval('phone_url')}),
+        'on_change_with_phone_url')
     email = fields.Char("Work Email")
     decision_role = fields.Selection([
             (None, ""),
@@ -141,12 +146,17 @@ class Contact(
 
     @fields.depends('phone', methods=['_phone_regions'])
     def on_change_phone(self):
-        if self.phone:
-            number = parse_phone(self.phone, self._phone_regions())
-            if number:
-                self.phone = format_phone(number)
-                self.phone_compact = format_phone(
-                    number, PhoneNumberFormat.E164)
+        # As compute_fields: no compact form for a number that is not valid
+        number = parse_phone(self.phone, self._phone_regions())
+        if number:
+            self.phone = format_phone(number)
+            self.phone_compact = format_phone(number, PhoneNumberFormat.E164)
+        else:
+            self.phone_compact = None
+
+    @fields.depends('phone', 'phone_compact')
+    def on_change_with_phone_url(self, name=None):
+        return tel_url(self.phone_compact or self.phone)
 
     @fields.depends('email')
     def on_change_email(self):

@@ -13,7 +13,7 @@ from trytond.pyson import Eval
 from trytond.tools import grouped_slice
 from trytond.transaction import Transaction, without_check_access
 
-from .normalize import InvalidValue, parse_phone, validate_email
+from .normalize import InvalidValue, parse_phone, tel_url, validate_email
 
 from ..text_input import TextInputMixin
 
@@ -71,6 +71,16 @@ class ContactMechanism(TextInputMixin, metaclass=PoolMeta):
         help="Check to use it as the party's main phone or email.")
 
     @classmethod
+    def view_attributes(cls):
+        # The form's call button (a tel: link) beside the number, not beside
+        # the value of other types (their widgets link them)
+        return super().view_attributes() + [
+            ('//group[@id="crm_call"]', 'states', {
+                    'invisible': ~Eval('type').in_(list(PHONE_TYPES)),
+                    }),
+            ]
+
+    @classmethod
     def default_crm_primary(cls):
         return False
 
@@ -92,6 +102,15 @@ class ContactMechanism(TextInputMixin, metaclass=PoolMeta):
     @fields.depends(methods=['_phone_country_codes'])
     def _parse_phonenumber(self, value):
         return parse_phone(value, self._phone_country_codes())
+
+    @fields.depends('type', 'value', 'value_compact')
+    def on_change_with_url(self, name=None, value=None):
+        # The party module links phones with tel:<value> where value is
+        # formatted with spaces, which RFC 3966 does not allow
+        if self.type in PHONE_TYPES:
+            return tel_url(self.value_compact
+                or (self.value if value is None else value))
+        return super().on_change_with_url(name=name, value=value)
 
     @property
     def crm_primary_group(self):
@@ -126,6 +145,10 @@ class Party(metaclass=PoolMeta):
         fields.Char("Primary Phone",
             help="The primary phone or mobile, else the first one."),
         'get_crm_primary_contacts')
+    crm_primary_phone_url = fields.Function(
+        fields.Char("Call", help="Dial the primary phone.",
+            states={'invisible': ~Eval('crm_primary_phone_url')}),
+        'get_crm_primary_contacts')
     crm_primary_email = fields.Function(
         fields.Char("Primary Email",
             help="The primary email, else the first one."),
@@ -137,6 +160,7 @@ class Party(metaclass=PoolMeta):
         ContactMechanism = pool.get('party.contact_mechanism')
         types = {
             'crm_primary_phone': PHONE_TYPES,
+            'crm_primary_phone_url': PHONE_TYPES,
             'crm_primary_email': {'email'},
             }
         result = {name: {p.id: None for p in parties} for name in names}
@@ -156,5 +180,7 @@ class Party(metaclass=PoolMeta):
                         values = result[name]
                         if (mechanism.type in types[name]
                                 and values[mechanism.party.id] is None):
-                            values[mechanism.party.id] = mechanism.value
+                            values[mechanism.party.id] = (
+                                mechanism.url if name.endswith('_url')
+                                else mechanism.value)
         return result

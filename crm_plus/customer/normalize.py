@@ -95,6 +95,18 @@ def normalize_phone(value, regions=()):
         return format_phone(number, PhoneNumberFormat.E164)
 
 
+def tel_url(number):
+    """Return the tel: URL (RFC 3966) dialling number, None without digits
+
+    number is best the E.164 form crm_plus stores (value_compact,
+    phone_compact); a number that could not be parsed keeps its digits.
+    Phones get tel: links, which mobile browsers dial, not the callto: of
+    sao's callto widget (Skype)."""
+    digits = re.sub(r'[^0-9+]', '', number or '')
+    if any(c.isdigit() for c in digits):
+        return 'tel:' + digits
+
+
 def validate_email(value):
     """Return the normalised address or raise InvalidValue
 

@@ -28,7 +28,7 @@ from trytond.pool import Pool, PoolMeta
 from trytond.pyson import Eval, PYSONDecoder
 from trytond.sendmail import SMTPDataManager, get_smtp_server, send_message
 from trytond.tools import grouped_slice
-from trytond.tools.email_ import format_address, set_from_header
+from trytond.tools.email_ import set_from_header
 from trytond.transaction import Transaction, TransactionError
 
 from ..text_input import TextInputMixin

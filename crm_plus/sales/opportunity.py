@@ -6,7 +6,7 @@ stage and cycle time are computed from it.
 import datetime
 from collections import defaultdict
 
-from sql import Cast, Literal
+from sql import Cast
 from sql.aggregate import Count, Sum
 from sql.conditionals import Coalesce
 
