@@ -246,7 +246,7 @@ def drop_indexes(cursor, tables):
 def populate(name, count, company_id, employee_ids, user_ids):
     """Write count customers with COPY, the values the ORM would store.
     Return the id of the customer with 1,000 interactions."""
-    from trytond.modules.crm_plus.customer.duplicate import normalize_name
+    from trytond.modules.crm_plus.customer.normalize import normalize_name
     from trytond.pool import Pool
     from trytond.transaction import Transaction
     pool = Pool(name)
@@ -436,7 +436,7 @@ def check_sample(name, company_id):
                                 {'type': 'email', 'value': values['email']},
                                 ])],
                     }])
-        from trytond.modules.crm_plus.customer.duplicate import (
+        from trytond.modules.crm_plus.customer.normalize import (
             normalize_name)
         differences = []
         if party.crm_name_normalized != normalize_name(values['name']):

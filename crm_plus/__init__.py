@@ -4,6 +4,14 @@ Registration is declared in tryton.cfg and in each domain folder's
 tryton.cfg (customer/, sales/, ...).  Importing the package installs the
 framework seam (framework.py) before the pool serves anything.
 """
+import sys
+
 from . import framework
 
 framework.install()
+
+# The web routes import trytond.wsgi, which picks the database backend: not
+# when the crm-plus command imports this package before reading trytond.conf
+# (a server has loaded the backend before it loads its modules)
+if 'trytond.backend' in sys.modules:
+    from . import web  # noqa: F401

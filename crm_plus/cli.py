@@ -13,6 +13,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+from .sources import module_hash
+
 DATABASE = 'crm'
 MODULE = 'crm_plus'
 ADMIN_LOGIN = 'admin'
@@ -30,13 +32,14 @@ root = {sao}
 
 [session]
 max_attempt = 5
-{cache}
-[email]
+{cache}[email]
 from = crm@localhost
 
 [crm_plus]
 # the database crm-plus serves, upgrades and imports into
 database = {database}
+# the name the web client shows instead of "Tryton"
+title = CRM Plus
 """
 
 # Several processes on one PostgreSQL database (WSGI workers, cron, queue
@@ -116,20 +119,6 @@ def _database_exists(home):
 
 def _stamp(home):
     return home / 'db' / f'{database_name(home)}.module-hash'
-
-
-def module_hash():
-    "Hash of the installed crm_plus sources: a change means an upgrade"
-    import hashlib
-    digest = hashlib.sha256()
-    root = Path(__file__).parent
-    for path in sorted(root.rglob('*')):
-        if path.is_file() and path.suffix in {
-                '.py', '.xml', '.cfg', '.po', '.csv', '.json', '.html',
-                '.svg'} and 'tests' not in path.parts:
-            digest.update(str(path.relative_to(root)).encode())
-            digest.update(path.read_bytes())
-    return digest.hexdigest()
 
 
 def cmd_init(args):
@@ -223,15 +212,42 @@ def cmd_import(args):
     database = database or DATABASE
     from trytond.exceptions import UserError
     from trytond.modules.crm_plus.customer.importer import Importer
+    importer = None
     try:
         importer = Importer(database, args.kind, user=args.user,
             batch_size=args.batch_size)
         summary = importer.run(Path(args.file), report=args.report)
     except UserError as error:
+        if importer and importer.report_written:
+            print("crm-plus: the status of each row is in %s" % args.report,
+                file=sys.stderr)
         sys.exit("crm-plus: %s" % error.message)
     print(summary, flush=True)
-    if summary.rejected and args.report:
-        print("crm-plus: rejected rows written to %s" % args.report)
+    if args.report:
+        print("crm-plus: the status of each row is in %s" % args.report)
+    return 0
+
+
+def merge_sao_locale(sao):
+    """Merge the translations of crm_plus/locale/sao/<lang>.po into the
+    web client's locale/<lang>.json (sao's compiled catalogue, a JSON object
+    of msgid: [plural, translation...]); running it again changes nothing"""
+    import json
+
+    import polib
+    for po_path in sorted((Path(__file__).parent / 'locale' / 'sao').glob(
+                '*.po')):
+        json_path = Path(sao) / 'locale' / (po_path.stem + '.json')
+        catalogue = json.loads(json_path.read_text(encoding='utf-8'))
+        for entry in polib.pofile(str(po_path)):
+            if entry.msgstr and not entry.obsolete:
+                catalogue[entry.msgid] = [None, entry.msgstr]
+        json_path.write_text(json.dumps(catalogue, ensure_ascii=False),
+            encoding='utf-8')
+
+
+def cmd_sao_locale(args):
+    merge_sao_locale(args.sao)
     return 0
 
 
@@ -275,12 +291,18 @@ def main(argv=None):
     import_.add_argument('--batch-size', type=int, default=1000,
         help="rows saved per transaction (default 1000)")
     import_.add_argument('--report',
-        help="CSV file receiving the rejected rows with their reason")
+        help="CSV file receiving every row with its status (imported, "
+        "rejected with the reason, not imported)")
     import_.add_argument('--database',
         help="database name (default: the instance's, %s)" % DATABASE)
     import_.add_argument('--user', default=ADMIN_LOGIN,
         help="login of the user importing (default %s)" % ADMIN_LOGIN)
     import_.set_defaults(func=cmd_import)
+
+    sao_locale = sub.add_parser('sao-locale',
+        help="add crm_plus's translations of the web client to it")
+    sao_locale.add_argument('sao', help="the web client's folder")
+    sao_locale.set_defaults(func=cmd_sao_locale)
 
     test = sub.add_parser('test', help="run the test suite")
     test.add_argument('paths', nargs='*',

@@ -22,43 +22,67 @@ from proteus import Model, config
 COMPANY_NAME = "上海华信机械制造有限公司"
 SEED = 20240618
 LANGUAGE = 'zh_CN'
+# The administrator's name in LANGUAGE, shown in the web client's header
+ADMIN_NAME = "系统管理员"
 
 # city: (province code, postal code, administrative division code used in
-# the unified social credit codes, telephone area code, streets)
+# the unified social credit codes, telephone area code, (district, road) of
+# the streets)
 CITIES = {
-    '上海': ('CN-SH', '201203', '310115', '21',
-        ['浦东新区张江路', '闵行区春东路', '嘉定区墨玉路']),
-    '北京': ('CN-BJ', '100176', '110115', '10',
-        ['经济技术开发区科创十三街', '朝阳区酒仙桥路', '海淀区上地信息路']),
-    '苏州': ('CN-JS', '215021', '320505', '512',
-        ['工业园区星湖街', '高新区珠江路', '吴中区金枫路']),
-    '无锡': ('CN-JS', '214028', '320214', '510', ['新吴区长江路', '惠山区堰新路']),
-    '南京': ('CN-JS', '211100', '320115', '25', ['江宁区将军大道', '栖霞区仙林大道']),
-    '杭州': ('CN-ZJ', '310052', '330108', '571',
-        ['滨江区江南大道', '西湖区文三路', '萧山区金城路']),
-    '宁波': ('CN-ZJ', '315800', '330206', '574', ['北仑区明州路', '鄞州区天童南路']),
-    '广州': ('CN-GD', '510530', '440112', '20',
-        ['黄埔区科学大道', '番禺区市桥街', '天河区天河北路']),
-    '深圳': ('CN-GD', '518057', '440305', '755',
-        ['南山区高新南一道', '宝安区福永大道', '龙岗区坂田街道']),
-    '东莞': ('CN-GD', '523808', '441900', '769', ['松山湖工业北路', '长安镇振安中路']),
-    '佛山': ('CN-GD', '528300', '440606', '757', ['顺德区容桂大道', '南海区桂城街道']),
-    '青岛': ('CN-SD', '266555', '370211', '532', ['黄岛区江山中路', '城阳区正阳路']),
-    '济南': ('CN-SD', '250101', '370112', '531', ['高新区舜华路', '历城区工业北路']),
-    '天津': ('CN-TJ', '300457', '120116', '22', ['滨海新区第三大街', '西青区学府工业区']),
-    '重庆': ('CN-CQ', '401122', '500112', '23', ['渝北区金开大道', '九龙坡区西彭镇']),
-    '成都': ('CN-SC', '610041', '510107', '28', ['高新区天府大道', '武侯区武科西路']),
-    '武汉': ('CN-HB', '430074', '420111', '27', ['东湖高新区光谷大道', '汉阳区龙阳大道']),
-    '西安': ('CN-SN', '710065', '610113', '29', ['高新区锦业路', '雁塔区小寨东路']),
-    '长沙': ('CN-HN', '410100', '430121', '731', ['经开区星沙大道', '岳麓区麓谷大道']),
-    '厦门': ('CN-FJ', '361006', '350206', '592', ['湖里区火炬北路', '思明区环岛南路']),
-    '合肥': ('CN-AH', '230088', '340104', '551', ['高新区望江西路', '蜀山区长江西路']),
-    '郑州': ('CN-HA', '450016', '410191', '371', ['经开区第八大街', '金水区花园路']),
-    '沈阳': ('CN-LN', '110027', '210106', '24', ['铁西区北二西路', '浑南区创新路']),
-    '大连': ('CN-LN', '116600', '210213', '411', ['金州区东北大街', '甘井子区黄浦路']),
-    '昆明': ('CN-YN', '650031', '530102', '871', ['五华区翠湖南路', '官渡区关上中路']),
-    '桂林': ('CN-GX', '541002', '450305', '773', ['七星区漓江路', '阳朔县西街']),
-    '三亚': ('CN-HI', '572000', '460202', '898', ['海棠湾镇海棠北路', '吉阳区三亚湾路']),
+    '上海': ('CN-SH', '201203', '310115', '21', [
+        ('浦东新区', '张江路'), ('闵行区', '春东路'), ('嘉定区', '墨玉路')]),
+    '北京': ('CN-BJ', '100176', '110115', '10', [
+        ('大兴区', '科创十三街'), ('朝阳区', '酒仙桥路'), ('海淀区', '上地信息路')]),
+    '苏州': ('CN-JS', '215021', '320505', '512', [
+        ('吴中区', '星湖街'), ('虎丘区', '珠江路'), ('吴中区', '金枫路')]),
+    '无锡': ('CN-JS', '214028', '320214', '510', [
+        ('新吴区', '长江路'), ('惠山区', '堰新路')]),
+    '南京': ('CN-JS', '211100', '320115', '25', [
+        ('江宁区', '将军大道'), ('栖霞区', '仙林大道')]),
+    '杭州': ('CN-ZJ', '310052', '330108', '571', [
+        ('滨江区', '江南大道'), ('西湖区', '文三路'), ('萧山区', '金城路')]),
+    '宁波': ('CN-ZJ', '315800', '330206', '574', [
+        ('北仑区', '明州路'), ('鄞州区', '天童南路')]),
+    '广州': ('CN-GD', '510530', '440112', '20', [
+        ('黄埔区', '科学大道'), ('番禺区', '市桥路'), ('天河区', '天河北路')]),
+    '深圳': ('CN-GD', '518057', '440305', '755', [
+        ('南山区', '高新南一道'), ('宝安区', '福永大道'), ('龙岗区', '雪岗路')]),
+    '东莞': ('CN-GD', '523808', '441900', '769', [
+        ('东莞市', '松山湖工业北路'), ('东莞市', '长安镇振安中路')]),
+    '佛山': ('CN-GD', '528300', '440606', '757', [
+        ('顺德区', '容桂大道'), ('南海区', '桂澜路')]),
+    '青岛': ('CN-SD', '266555', '370211', '532', [
+        ('黄岛区', '江山中路'), ('城阳区', '正阳路')]),
+    '济南': ('CN-SD', '250101', '370112', '531', [
+        ('历下区', '舜华路'), ('历城区', '工业北路')]),
+    '天津': ('CN-TJ', '300457', '120116', '22', [
+        ('滨海新区', '第三大街'), ('西青区', '学府路')]),
+    '重庆': ('CN-CQ', '401122', '500112', '23', [
+        ('渝北区', '金开大道'), ('九龙坡区', '科园一路')]),
+    '成都': ('CN-SC', '610041', '510107', '28', [
+        ('武侯区', '天府大道'), ('武侯区', '武科西路')]),
+    '武汉': ('CN-HB', '430074', '420111', '27', [
+        ('洪山区', '光谷大道'), ('汉阳区', '龙阳大道')]),
+    '西安': ('CN-SN', '710065', '610113', '29', [
+        ('雁塔区', '锦业路'), ('雁塔区', '小寨东路')]),
+    '长沙': ('CN-HN', '410100', '430121', '731', [
+        ('长沙县', '星沙大道'), ('岳麓区', '麓谷大道')]),
+    '厦门': ('CN-FJ', '361006', '350206', '592', [
+        ('湖里区', '火炬北路'), ('思明区', '环岛南路')]),
+    '合肥': ('CN-AH', '230088', '340104', '551', [
+        ('蜀山区', '望江西路'), ('蜀山区', '长江西路')]),
+    '郑州': ('CN-HA', '450016', '410191', '371', [
+        ('管城回族区', '第八大街'), ('金水区', '花园路')]),
+    '沈阳': ('CN-LN', '110027', '210106', '24', [
+        ('铁西区', '北二西路'), ('浑南区', '创新路')]),
+    '大连': ('CN-LN', '116600', '210213', '411', [
+        ('金州区', '东北大街'), ('甘井子区', '黄浦路')]),
+    '昆明': ('CN-YN', '650031', '530102', '871', [
+        ('五华区', '翠湖南路'), ('官渡区', '关上中路')]),
+    '桂林': ('CN-GX', '541002', '450305', '773', [
+        ('七星区', '漓江路'), ('阳朔县', '西街')]),
+    '三亚': ('CN-HI', '572000', '460202', '898', [
+        ('海棠区', '海棠北路'), ('天涯区', '三亚湾路')]),
     }
 
 # (brand, pinyin used for e-mail domains)
@@ -225,6 +249,7 @@ class _Loader:
         self.rng = rng
         self.today = dt.date.today()
         self.ModelData = Model.get('ir.model.data')
+        self.districts = {}
 
     def ref(self, xml_id):
         "Return the id of the record with the module.name XML id"
@@ -234,7 +259,7 @@ class _Loader:
     def load(self):
         self.languages = self.translatable_languages()
         self.currency = self.create_currency()
-        self.country, self.subdivisions = self.create_country()
+        self.create_country()
         self.company = self.create_company()
         self.setup_accounting()
         self.products = self.create_products()
@@ -243,6 +268,7 @@ class _Loader:
         self.customers = self.create_customers()
         self.create_opportunities()
         self.create_interactions()
+        self.create_targets()
         self.close_config_wizard()
 
     def create_team(self):
@@ -307,16 +333,18 @@ class _Loader:
         currencies = Currency.find([('code', '=', 'CNY')])
         if currencies:
             currency, = currencies
-            return currency
-        iso = pycountry.currencies.get(alpha_3='CNY')
-        currency = Currency(code='CNY', numeric_code=iso.numeric,
-            symbol='¥', rounding=Decimal('0.01'), digits=2)
-        currency, = self.save_translated(Currency, [currency],
-            [{'en': iso.name, LANGUAGE: "人民币"}])
+        else:
+            iso = pycountry.currencies.get(alpha_3='CNY')
+            currency = Currency(code='CNY', numeric_code=iso.numeric,
+                symbol='¥', rounding=Decimal('0.01'), digits=2)
+            currency, = self.save_translated(Currency, [currency],
+                [{'en': iso.name, LANGUAGE: "人民币"}])
+        # Its rate comes with the company (crm_plus/sales/reporting.py)
         return currency
 
     def create_country(self):
-        "Create China and its subdivisions from pycountry"
+        """Create China and its subdivisions from pycountry: the regions
+        of the addresses link to them"""
         Country = Model.get('country.country')
         Subdivision = Model.get('country.subdivision')
         iso = pycountry.countries.get(alpha_2='CN')
@@ -329,7 +357,7 @@ class _Loader:
                         code_numeric=iso.numeric)],
                 [{'en': iso.name,
                         LANGUAGE: self.gettext('iso3166-1', iso.name)}])
-        existing = {s.code: s for s in Subdivision.find(
+        existing = {s.code for s in Subdivision.find(
                 [('country', '=', country.id)])}
         types = dict(Subdivision._fields['type']['selection'])
         records, names = [], []
@@ -342,9 +370,7 @@ class _Loader:
             names.append({'en': subdivision.name,
                     LANGUAGE: self.gettext('iso3166-2', subdivision.name)})
         if records:
-            for record in self.save_translated(Subdivision, records, names):
-                existing[record.code] = record
-        return country, existing
+            self.save_translated(Subdivision, records, names)
 
     @staticmethod
     def gettext(domain, message):
@@ -355,16 +381,29 @@ class _Loader:
             return message
         return translation.gettext(message)
 
-    def set_address(self, party, city, street):
-        "Fill the first address of party"
-        subdivision, postal_code = CITIES[city][:2]
+    def set_address(self, party, city, district, road, number):
+        """Fill the first address of party to its district, with a
+        structured street"""
+        postal_code = CITIES[city][1]
         address = party.addresses[0] if party.addresses else (
             party.addresses.new())
-        address.street = street
-        address.city = city
+        address.crm_district = self.district(city, district)
+        address.street_name = road
+        address.building_number = str(number)
         address.postal_code = postal_code
-        address.country = self.country
-        address.subdivision = self.subdivisions[subdivision]
+
+    def district(self, city, name):
+        "Return the crm.region of the district name of city"
+        Region = Model.get('crm.region')
+        key = (city, name)
+        if key not in self.districts:
+            self.districts[key], = Region.find([
+                    ('level', '=', 'district'),
+                    ('name', '=', name),
+                    ('parent.name', '=', city + '市'),
+                    ('subdivision_code', '=', CITIES[city][0]),
+                    ])
+        return self.districts[key]
 
     def create_company(self):
         Party = Model.get('party.party')
@@ -373,7 +412,7 @@ class _Loader:
         Lang = Model.get('ir.lang')
 
         party = Party(name=COMPANY_NAME)
-        self.set_address(party, '上海', "浦东新区张江路1288号")
+        self.set_address(party, '上海', "浦东新区", "张江路", 1288)
         party.identifiers.new(type='cn_vat', code=self.credit_code('上海'))
         party.contact_mechanisms.new(type='phone', value=self.landline('上海'))
         party.contact_mechanisms.new(
@@ -391,9 +430,24 @@ class _Loader:
         admin.company = company
         admin.language = language
         admin.save()
+        self.name_admin(admin.id)
         self.language = language
         self.refresh_context()
         return company
+
+    @staticmethod
+    def name_admin(user_id):
+        """Name the administrator in LANGUAGE, unless renamed: the user is a
+        record of res's XML, which only the root user may rename (updating
+        res names it "Administrator" again)"""
+        from trytond.pool import Pool
+        from trytond.transaction import Transaction
+        with Transaction().start(config.get_config().database_name, 0):
+            User = Pool().get('res.user')
+            admin = User(user_id)
+            if admin.name == "Administrator":
+                admin.name = ADMIN_NAME
+                admin.save()
 
     @staticmethod
     def refresh_context():
@@ -604,9 +658,9 @@ class _Loader:
                     party.crm_owner = Employee(
                         self.rng.choice(self.employees[1:]).id)
                     party.crm_team = self.team
-                street = '%s%d号' % (
-                    self.rng.choice(CITIES[city][4]), self.rng.randint(1, 2000))
-                self.set_address(party, city, street)
+                district, road = self.rng.choice(CITIES[city][4])
+                self.set_address(
+                    party, city, district, road, self.rng.randint(1, 2000))
                 party.identifiers.new(
                     type='cn_vat', code=self.credit_code(city))
                 party.contact_mechanisms.new(
@@ -647,6 +701,14 @@ class _Loader:
             opportunities.append(
                 self.new_opportunity(Opportunity, state, party, industry))
         Opportunity.save(opportunities)
+        # In the first stage since they started (proteus does not send the
+        # read-only stage date on creation)
+        context = config.get_config().context
+        for opportunity in opportunities:
+            Opportunity._proxy.write([opportunity.id], {
+                    'stage_date': dt.datetime.combine(
+                        opportunity.start_date, dt.time(9)),
+                    }, context)
         by_state, end_dates = {}, {}
         for state, opportunity in zip(plan, opportunities):
             by_state.setdefault(state, []).append(opportunity)
@@ -657,9 +719,22 @@ class _Loader:
             if records:
                 return Opportunity.click(records, button)
 
-        # Half of the lost ones are lost as leads, the others later
+        # Deals past the first stage entered their stage some days after
+        # they started (which makes them opportunities); half of the lost
+        # ones are lost as leads, the others later
+        Stage = Model.get('crm.pipeline.stage')
+        needs, proposal, negotiation = [
+            Stage(self.ref(f'crm_plus.stage_{name}'))
+            for name in ['needs', 'proposal', 'negotiation']]
+        for state in ['opportunity', 'converted', 'won']:
+            for opportunity in by_state[state]:
+                stage = (self.rng.choice([needs, proposal])
+                    if state == 'opportunity' else negotiation)
+                Opportunity._proxy.write([opportunity.id], {
+                        'stage': stage.id,
+                        'stage_date': self.stage_date(opportunity.start_date),
+                        }, context)
         lost = by_state['lost']
-        click(['opportunity', 'converted', 'won'], 'opportunity')
         Opportunity.click(lost[len(lost) // 2:], 'opportunity')
         click(['converted', 'won'], 'convert')
         Opportunity.click(lost, 'lost')
@@ -685,7 +760,6 @@ class _Loader:
         Sale.click(confirmed, 'confirm')
 
         # Closing sets today as end date: give them back their past one
-        context = config.get_config().context
         for state in ['won', 'lost']:
             for opportunity, end_date in zip(
                     by_state[state], end_dates[state]):
@@ -742,23 +816,14 @@ class _Loader:
         "A short history of calls and visits on the open opportunities"
         Opportunity = Model.get('sale.opportunity')
         Interaction = Model.get('crm.interaction')
-        Stage = Model.get('crm.pipeline.stage')
         User = Model.get('res.user')
 
         users = {u.employee.id: u for u in User.find([
                     ('employee', 'in', [e.id for e in self.employees])])}
-        needs = Stage(self.ref('crm_plus.stage_needs'))
-        negotiation = Stage(self.ref('crm_plus.stage_negotiation'))
-        interactions, staged = [], []
+        interactions = []
         for opportunity in Opportunity.find([
                     ('state', 'in', ['lead', 'opportunity', 'converted']),
                     ], order=[('id', 'ASC')]):
-            if opportunity.state == 'opportunity':
-                opportunity.stage = needs
-                staged.append(opportunity)
-            elif opportunity.state == 'converted':
-                opportunity.stage = negotiation
-                staged.append(opportunity)
             user = users.get(opportunity.employee.id)
             for index in range(self.rng.randint(1, 3)):
                 type_, subject, summary = self.rng.choice(INTERACTIONS)
@@ -779,13 +844,36 @@ class _Loader:
                         days=self.rng.randint(-5, 14))
                     interaction.follow_up_user = user
                 interactions.append(interaction)
-        Opportunity.save(staged)
         Interaction.save(interactions)
+
+    def create_targets(self):
+        "Monthly targets of the company and its representatives for a year"
+        Target = Model.get('crm.sales.target')
+        first = self.today.replace(day=1)
+        targets = []
+        for delta in range(-6, 6):
+            year, month = divmod(first.month - 1 + delta, 12)
+            month = dt.date(first.year + year, month + 1, 1)
+            amounts = [
+                Decimal(self.rng.randint(40, 90) * 10000)
+                for _ in self.employees[1:]]
+            for employee, amount in zip(self.employees[1:], amounts):
+                targets.append(Target(
+                        month=month, employee=employee, amount=amount))
+            targets.append(Target(month=month, amount=sum(amounts)))
+        Target.save(targets)
 
     def quantity(self, kind):
         return self.rng.randint(*{
                 'machine': (1, 4), 'utility': (1, 3), 'part': (10, 120),
                 'service': (2, 40)}[kind])
+
+    def stage_date(self, start_date):
+        "A time between start_date and today (a working hour)"
+        days = self.rng.randint(0, max((self.today - start_date).days, 0))
+        return dt.datetime.combine(
+            start_date + dt.timedelta(days=days),
+            dt.time(self.rng.randint(9, 17), 0))
 
     def sale_date(self, opportunity):
         "The quotation date of the sale of opportunity"

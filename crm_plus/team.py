@@ -10,8 +10,10 @@ from trytond.pool import Pool, PoolMeta
 from trytond.pyson import Eval
 from trytond.transaction import Transaction, without_check_access
 
+from .text_input import TextInputMixin
 
-class Team(DeactivableMixin, ModelSQL, ModelView):
+
+class Team(TextInputMixin, DeactivableMixin, ModelSQL, ModelView):
     __name__ = 'crm.team'
     __string__ = "Sales Team"
     name = fields.Char("Name", required=True)

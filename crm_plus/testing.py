@@ -8,6 +8,8 @@ import time
 import unittest
 from pathlib import Path
 
+from .sources import cache_dir, module_hash
+
 
 class _CountingResult(unittest.TextTestResult):
     def __init__(self, *args, **kwargs):
@@ -21,11 +23,9 @@ class _CountingResult(unittest.TextTestResult):
 
 def _default_db_cache():
     "A cache folder keyed by the module sources, so a change never reuses it"
-    from .cli import module_hash
     uri = os.environ.get('TRYTOND_DATABASE_URI', 'sqlite://')
-    base = Path(os.environ.get('CRM_PLUS_HOME') or '.crm').resolve()
     kind = uri.split(':', 1)[0]
-    return str(base / 'db_cache' / f'{kind}-{module_hash()[:16]}')
+    return str(cache_dir() / 'db_cache' / f'{kind}-{module_hash()[:16]}')
 
 
 def run_tests(paths=(), verbosity=1):

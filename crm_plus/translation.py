@@ -44,24 +44,25 @@ class Translation(metaclass=PoolMeta):
                 ])
         if not fuzzy:
             return
-        db_ids = {}
-        for data in ModelData.search([
+        # Matched as trytond's override_translation does: by the database id
+        # of the record the entry names, whatever its model (the name of an
+        # ir.action.act_window is the translation "ir.action,name")
+        db_ids = {(d.module, d.fs_id): d.db_id for d in ModelData.search([
                     ('module', 'in', list(modules)),
                     ('fs_id', 'in', list({k[1] for k in wanted if k[1]})),
-                    ]):
-            db_ids[(data.module, data.db_id, data.model)] = data.fs_id
+                    ])}
+        by_res_id = {}
+        for (other, fs_id, type_, name, src), value in wanted.items():
+            res_id = db_ids.get((other, fs_id)) if fs_id else -1
+            if res_id is not None:
+                by_res_id[(other, res_id, type_, name, src)] = value
         to_save = []
         for translation in fuzzy:
-            fs_id = ''
-            if translation.res_id not in {None, -1}:
-                fs_id = db_ids.get((
-                        translation.module, translation.res_id,
-                        translation.name.split(',')[0]))
-                if not fs_id:
-                    continue
-            value = wanted.get((
-                    translation.module, fs_id, translation.type,
-                    translation.name, translation.src))
+            res_id = translation.res_id
+            value = by_res_id.get((
+                    translation.module,
+                    -1 if res_id is None else res_id,
+                    translation.type, translation.name, translation.src))
             if value and value == translation.value:
                 translation.fuzzy = False
                 translation.overriding_module = module

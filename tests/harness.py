@@ -8,8 +8,8 @@ the module tests' DB_CACHE) and copied for each process: the SQLite file,
 or a PostgreSQL template database (``CREATE DATABASE ... TEMPLATE``).
 
 Environment: CRM_PLUS_VENV (the venv serving, default <repo>/.venv),
-CRM_PLUS_HOME (the cache goes in its ``systest`` folder, default
-<repo>/.crm), CRM_PLUS_PG_URI (default postgresql://root@127.0.0.1:5432/),
+CRM_PLUS_CACHE (the cache goes in its ``systest`` folder, see
+crm_plus.sources.cache_dir), CRM_PLUS_PG_URI (default postgresql://root@127.0.0.1:5432/),
 CRM_PLUS_PG_PREFIX (prefix of the PostgreSQL databases, default
 ``crm_systest_``), CRM_PLUS_PORTS (``8100-8199``: the ports to serve on,
 default any free port).
@@ -34,13 +34,14 @@ import urllib.parse
 import urllib.request
 from pathlib import Path
 
-from trytond.modules.crm_plus.cli import module_hash, write_config
+from trytond.modules.crm_plus.cli import write_config
+from trytond.modules.crm_plus.sources import cache_dir, module_hash
 
 __all__ = ['BACKENDS', 'instance', 'RpcError']
 
 REPO = Path(__file__).resolve().parent.parent
 VENV = Path(os.environ.get('CRM_PLUS_VENV') or REPO / '.venv')
-CACHE = Path(os.environ.get('CRM_PLUS_HOME') or REPO / '.crm') / 'systest'
+CACHE = cache_dir() / 'systest'
 PG_URI = os.environ.get(
     'CRM_PLUS_PG_URI', 'postgresql://root@127.0.0.1:5432/')
 PG_PREFIX = os.environ.get('CRM_PLUS_PG_PREFIX', 'crm_systest_')

@@ -2,9 +2,12 @@
 from trytond.model import (
     DeactivableMixin, ModelSQL, ModelView, fields, sequence_ordered)
 
+from ..text_input import TextInputMixin
+
 
 class _Classification(
-        sequence_ordered(), DeactivableMixin, ModelSQL, ModelView):
+        TextInputMixin, sequence_ordered(), DeactivableMixin, ModelSQL,
+        ModelView):
     name = fields.Char("Name", required=True, translate=True)
 
 

@@ -13,14 +13,18 @@ from trytond.model.exceptions import ValidationError
 from trytond.pool import Pool, PoolMeta
 from trytond.pyson import Eval
 from trytond.tools import grouped_slice
-from trytond.tools.email_ import EmailNotValidError, normalize_email
+from trytond.transaction import Transaction
 
 from ..security import hide_unreadable_fields
-from .contact_mechanism import format_phone, parse_phone, validate_email
+from ..text_input import TextInputMixin
+from .normalize import (
+    InvalidValue, format_phone, normalize_email, parse_phone, tel_url,
+    validate_email)
 
 
 class Contact(
-        DeactivableMixin, sequence_ordered(), ModelSQL, ModelView):
+        TextInputMixin, DeactivableMixin, sequence_ordered(), ModelSQL,
+        ModelView):
     __name__ = 'crm.contact'
     __string__ = "Contact"
 
@@ -48,6 +52,10 @@ class Contact(
     department = fields.Char("Department")
     phone = fields.Char("Work Phone")
     phone_compact = fields.Char("Work Phone Compact", readonly=True)
+    phone_url = fields.Function(
+        fields.Char("Call", help="Dial the work phone.",
+            states={'invisible': ~Eval('phone_url')}),
+        'on_change_with_phone_url')
     email = fields.Char("Work Email")
     decision_role = fields.Selection([
             (None, ""),
@@ -145,12 +153,17 @@ class Contact(
 
     @fields.depends('phone', methods=['_phone_regions'])
     def on_change_phone(self):
-        if self.phone:
-            number = parse_phone(self.phone, self._phone_regions())
-            if number:
-                self.phone = format_phone(number)
-                self.phone_compact = format_phone(
-                    number, PhoneNumberFormat.E164)
+        # As compute_fields: no compact form for a number that is not valid
+        number = parse_phone(self.phone, self._phone_regions())
+        if number:
+            self.phone = format_phone(number)
+            self.phone_compact = format_phone(number, PhoneNumberFormat.E164)
+        else:
+            self.phone_compact = None
+
+    @fields.depends('phone', 'phone_compact')
+    def on_change_with_phone_url(self, name=None):
+        return tel_url(self.phone_compact or self.phone)
 
     @fields.depends('email')
     def on_change_email(self):
@@ -164,7 +177,10 @@ class Contact(
         values = super().preprocess_values(mode, values)
         if (mode == 'create' and not values.get('person')
                 and values.get('person_name')):
-            person, = Party.create([{'name': values['person_name']}])
+            # The person is no customer of the kind the context gives to
+            # new parties: the enterprise customers' form gives enterprise
+            with Transaction().set_context(crm_kind=None):
+                person, = Party.create([{'name': values['person_name']}])
             values['person'] = person.id
         return values
 
@@ -251,7 +267,7 @@ class Contact(
             if contact.email:
                 try:
                     validate_email(contact.email)
-                except EmailNotValidError as exception:
+                except InvalidValue as exception:
                     raise ValidationError(gettext(
                             'crm_plus.msg_customer_contact_email_invalid',
                             email=contact.email,

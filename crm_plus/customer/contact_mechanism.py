@@ -1,58 +1,25 @@
 """Phone numbers parsed with a default region and one primary phone and
 email per party."""
-from itertools import chain
-
 import phonenumbers
 import pycountry
-from email_validator import EmailNotValidError
-from email_validator import validate_email as _validate_email
-from phonenumbers import NumberParseException, PhoneNumberFormat
 
 from trytond import backend
+from trytond.cache import Cache
 from trytond.i18n import gettext
 from trytond.modules.party.exceptions import InvalidEMail
 from trytond.model import fields
 from trytond.pool import Pool, PoolMeta
 from trytond.pyson import Eval
 from trytond.tools import grouped_slice
-from trytond.transaction import Transaction
+from trytond.transaction import Transaction, without_check_access
+
+from .normalize import InvalidValue, parse_phone, tel_url, validate_email
+
+from ..text_input import TextInputMixin
 
 PHONE_TYPES = {'phone', 'mobile'}
 # Ids per search with an 'in' clause
 MAX_IN = backend.MAX_QUERY_PARAMS
-
-
-def default_phone_region():
-    "Return the region of the CRM configuration for numbers without prefix"
-    Configuration = Pool().get('crm.configuration')
-    return Configuration(1).contact_phone_region
-
-
-def parse_phone(value, regions):
-    """Return the valid phonenumber parsed from value with the first region
-    of regions that fits, or None."""
-    for region in chain(regions, [default_phone_region(), None]):
-        try:
-            # The region is ignored if value has an international prefix
-            number = phonenumbers.parse(value, region)
-        except NumberParseException:
-            continue
-        if phonenumbers.is_valid_number(number):
-            return number
-    return None
-
-
-def validate_email(email):
-    """Check the syntax of email and return it normalised.
-
-    Unlike trytond's validate_email, the domain is not looked up in DNS: a
-    CRM server offline or on an intranet would reject every address, and
-    prospects often write from domains that do not receive mail yet."""
-    return _validate_email(email, check_deliverability=False).normalized
-
-
-def format_phone(number, format_=PhoneNumberFormat.INTERNATIONAL):
-    return phonenumbers.format_number(number, format_)
 
 
 class Configuration(metaclass=PoolMeta):
@@ -62,9 +29,28 @@ class Configuration(metaclass=PoolMeta):
         help="The region of phone numbers entered without international "
         "prefix when the party has no address country.")
 
+    # Read for each phone number parsed: by the importer for each row
+    _phone_region_cache = Cache(
+        'crm.configuration.phone_region', context=False)
+
     @classmethod
     def default_contact_phone_region(cls):
         return 'CN'
+
+    @classmethod
+    def get_phone_region(cls):
+        "Return the default region of phone numbers, None for none"
+        region = cls._phone_region_cache.get(None)
+        if region is None:
+            with without_check_access():
+                region = cls(1).contact_phone_region or ''
+            cls._phone_region_cache.set(None, region)
+        return region or None
+
+    @classmethod
+    def on_modification(cls, mode, records, field_names=None):
+        super().on_modification(mode, records, field_names=field_names)
+        cls._phone_region_cache.clear()
 
     @classmethod
     def get_phone_regions(cls):
@@ -75,7 +61,7 @@ class Configuration(metaclass=PoolMeta):
         return regions
 
 
-class ContactMechanism(metaclass=PoolMeta):
+class ContactMechanism(TextInputMixin, metaclass=PoolMeta):
     __name__ = 'party.contact_mechanism'
     crm_primary = fields.Boolean(
         "Primary",
@@ -83,6 +69,16 @@ class ContactMechanism(metaclass=PoolMeta):
             'invisible': ~Eval('type').in_(['phone', 'mobile', 'email']),
             },
         help="Check to use it as the party's main phone or email.")
+
+    @classmethod
+    def view_attributes(cls):
+        # The form's call button (a tel: link) beside the number, not beside
+        # the value of other types (their widgets link them)
+        return super().view_attributes() + [
+            ('//group[@id="crm_call"]', 'states', {
+                    'invisible': ~Eval('type').in_(list(PHONE_TYPES)),
+                    }),
+            ]
 
     @classmethod
     def default_crm_primary(cls):
@@ -96,7 +92,7 @@ class ContactMechanism(metaclass=PoolMeta):
             if mechanism.type == 'email' and mechanism.value:
                 try:
                     validate_email(mechanism.value)
-                except EmailNotValidError as e:
+                except InvalidValue as e:
                     raise InvalidEMail(gettext(
                             'party.msg_email_invalid',
                             email=mechanism.value,
@@ -106,6 +102,15 @@ class ContactMechanism(metaclass=PoolMeta):
     @fields.depends(methods=['_phone_country_codes'])
     def _parse_phonenumber(self, value):
         return parse_phone(value, self._phone_country_codes())
+
+    @fields.depends('type', 'value', 'value_compact')
+    def on_change_with_url(self, name=None, value=None):
+        # The party module links phones with tel:<value> where value is
+        # formatted with spaces, which RFC 3966 does not allow
+        if self.type in PHONE_TYPES:
+            return tel_url(self.value_compact
+                or (self.value if value is None else value))
+        return super().on_change_with_url(name=name, value=value)
 
     @property
     def crm_primary_group(self):
@@ -140,6 +145,10 @@ class Party(metaclass=PoolMeta):
         fields.Char("Primary Phone",
             help="The primary phone or mobile, else the first one."),
         'get_crm_primary_contacts')
+    crm_primary_phone_url = fields.Function(
+        fields.Char("Call", help="Dial the primary phone.",
+            states={'invisible': ~Eval('crm_primary_phone_url')}),
+        'get_crm_primary_contacts')
     crm_primary_email = fields.Function(
         fields.Char("Primary Email",
             help="The primary email, else the first one."),
@@ -151,6 +160,7 @@ class Party(metaclass=PoolMeta):
         ContactMechanism = pool.get('party.contact_mechanism')
         types = {
             'crm_primary_phone': PHONE_TYPES,
+            'crm_primary_phone_url': PHONE_TYPES,
             'crm_primary_email': {'email'},
             }
         result = {name: {p.id: None for p in parties} for name in names}
@@ -170,5 +180,7 @@ class Party(metaclass=PoolMeta):
                         values = result[name]
                         if (mechanism.type in types[name]
                                 and values[mechanism.party.id] is None):
-                            values[mechanism.party.id] = mechanism.value
+                            values[mechanism.party.id] = (
+                                mechanism.url if name.endswith('_url')
+                                else mechanism.value)
         return result

@@ -1,22 +1,21 @@
 """Duplicate detection of customers.
 
-Two parties are likely duplicates when they share a unified social credit
-code, a phone number (compared in E.164), an email address (lower-cased) or
-when their normalised names are very similar.  Name similarity uses pg_trgm
-on PostgreSQL (Tryton's ``search_similarity`` context over a trigram index)
-and difflib on the other backends.
+Only CRM customers (parties with a customer kind) are checked, against the
+other CRM customers: suppliers, employees and companies never are.  Two
+customers are likely duplicates when they share a unified social credit
+code, a resident ID number, a phone number (compared in E.164) or an email
+address (case-insensitive).  Enterprises are also likely duplicates when
+their normalised names are very similar, unless the names differ by a number
+or one of them is a branch (一分公司, 北京分公司, 办事处): persons of the same
+name are common (张伟) and are not compared by name.  Name similarity uses
+pg_trgm on PostgreSQL (Tryton's ``search_similarity`` context over a trigram
+index) and difflib on the other backends.
 """
-import difflib
 import logging
-import re
-import unicodedata
 from collections import defaultdict
 
-import phonenumbers
-from sql import Null
 from sql.functions import Lower
 from sql.operators import BinaryOperator
-from stdnum.cn import uscc
 
 from trytond import backend
 from trytond.exceptions import UserWarning
@@ -26,30 +25,19 @@ from trytond.pool import Pool, PoolMeta
 from trytond.pyson import Eval
 from trytond.transaction import Transaction
 
-try:
-    from email_validator import EmailNotValidError
-    from email_validator import validate_email as _validate_email
-except ImportError:
-    _validate_email = None
+from .normalize import (
+    RIC_TYPE, USCC_TYPE, InvalidValue, distinct_names, email_key,
+    name_similarity, normalize_code, normalize_name, normalize_phone)
 
 logger = logging.getLogger(__name__)
 
-USCC_TYPE = 'cn_vat'
 PHONE_TYPES = {'phone', 'mobile', 'fax'}
+# The identifier types telling a customer: type -> reason message
+IDENTIFIER_TYPES = {
+    USCC_TYPE: 'crm_plus.msg_customer_duplicate_reason_uscc',
+    RIC_TYPE: 'crm_plus.msg_customer_duplicate_reason_id_number',
+    }
 DEFAULT_THRESHOLD = 0.8
-PHONE_REGION = 'CN'
-
-# Legal-form suffixes and generic words stripped from company names, longest
-# first so that 股份有限公司 goes before 有限公司
-_NAME_SUFFIXES = sorted([
-        '股份有限公司', '有限责任公司', '集团有限公司', '集团股份有限公司',
-        '有限公司', '分公司', '总公司', '公司', '集团', '股份',
-        'co ltd', 'coltd', 'company limited', 'limited', 'ltd', 'inc',
-        'corporation', 'corp', 'company', 'co', 'group', 'llc', 'gmbh',
-        ], key=len, reverse=True)
-# Parenthesised parts like (中国), （北京）
-_PARENTHESES = re.compile(r'\([^)]*\)')
-_NON_WORD = re.compile(r'[\W_]+')
 
 
 class TrigramMatch(BinaryOperator):
@@ -58,109 +46,14 @@ class TrigramMatch(BinaryOperator):
     _operator = '%%'
 
 
-class InvalidValue(ValueError):
-    pass
-
-
 class DuplicateWarning(UserWarning):
     pass
-
-
-def normalize_name(name):
-    "Return the company name reduced to what tells it apart"
-    if not name:
-        return ''
-    value = unicodedata.normalize('NFKC', name).lower()
-    value = _PARENTHESES.sub(' ', value)
-    value = _NON_WORD.sub(' ', value).strip()
-    changed = True
-    while changed and value:
-        changed = False
-        for suffix in _NAME_SUFFIXES:
-            if value.endswith(suffix) and len(value) > len(suffix):
-                head = value[:-len(suffix)]
-                # Latin words must end on a word boundary
-                if suffix.isascii() and not head.endswith(' '):
-                    continue
-                value = head.rstrip()
-                changed = True
-                break
-    return value.replace(' ', '')
-
-
-def normalize_uscc(code):
-    "Return the compact code or raise InvalidValue"
-    try:
-        return uscc.validate(code)
-    except Exception as exception:
-        raise InvalidValue(str(exception)) from exception
-
-
-def format_uscc(code):
-    return uscc.format(code) if hasattr(uscc, 'format') else code
-
-
-def parse_phone(value, region=PHONE_REGION):
-    "Return the valid phonenumbers.PhoneNumber or raise InvalidValue"
-    try:
-        number = phonenumbers.parse(value, region)
-    except phonenumbers.NumberParseException as exception:
-        raise InvalidValue(str(exception)) from exception
-    if not phonenumbers.is_valid_number(number):
-        raise InvalidValue(value)
-    return number
-
-
-def normalize_phone(value, region=PHONE_REGION):
-    "Return the E.164 form of a valid phone number or None"
-    try:
-        number = parse_phone(value, region)
-    except InvalidValue:
-        return None
-    return phonenumbers.format_number(
-        number, phonenumbers.PhoneNumberFormat.E164)
-
-
-def check_email(value):
-    """Return the normalised address or raise InvalidValue
-
-    The syntax is checked with email_validator, the library the party module
-    validates with, without the DNS lookups the party module makes on save.
-    Without it the standard library parser checks the syntax.
-    """
-    if _validate_email:
-        try:
-            return _validate_email(
-                value, check_deliverability=False,
-                test_environment=Pool.test).normalized
-        except EmailNotValidError as exception:
-            raise InvalidValue(str(exception)) from exception
-    from email.headerregistry import Address
-    try:
-        address = Address(addr_spec=value)
-    except Exception as exception:
-        raise InvalidValue(str(exception)) from exception
-    if not address.username or '.' not in address.domain.strip('.'):
-        raise InvalidValue(value)
-    # As email_validator does: the domain is case-insensitive
-    return '%s@%s' % (address.username, address.domain.lower())
-
-
-def email_key(value):
-    return value.strip().lower() if value else None
 
 
 def escape(value):
     "Escape the wildcards of value for a like clause"
     return value.replace('\\', '\\\\').replace('%', '\\%').replace(
         '_', '\\_')
-
-
-def name_similarity(a, b):
-    "Similarity ratio of two normalised names (0..1)"
-    if not a or not b:
-        return 0.0
-    return difflib.SequenceMatcher(None, a, b).ratio()
 
 
 def duplicate_threshold():
@@ -196,8 +89,8 @@ class Party(metaclass=PoolMeta):
             context={
                 'crm_duplicate_of': Eval('id', -1),
                 },
-            help="Other parties sharing an identifier, a phone, an email "
-            "or a very similar name."),
+            help="Other customers sharing an identifier, a phone, an email "
+            "or, for enterprises, a very similar name."),
         'get_crm_duplicates')
     crm_duplicate_reason = fields.Function(
         fields.Char("Duplicate Reason"), 'get_crm_duplicate_reason')
@@ -214,18 +107,26 @@ class Party(metaclass=PoolMeta):
 
     @classmethod
     def __register__(cls, module):
-        table_h = cls.__table_handler__(module)
-        fill = not table_h.column_exist('crm_name_normalized')
         _enable_trigram()
         super().__register__(module)
-        if fill:
-            cursor = Transaction().connection.cursor()
-            table = cls.__table__()
-            cursor.execute(*table.select(
-                    table.id, table.name, where=table.name != Null))
-            for id_, name in cursor.fetchall():
+        cls._crm_normalize_names()
+
+    @classmethod
+    def _crm_normalize_names(cls):
+        """Store the normalised names which differ from normalize_name
+
+        Run on each update, as the rules of normalize_name change (branches
+        keep their designation): the stored names are compared with those
+        of new parties."""
+        cursor = Transaction().connection.cursor()
+        table = cls.__table__()
+        cursor.execute(*table.select(
+                table.id, table.name, table.crm_name_normalized))
+        for id_, name, stored in cursor.fetchall():
+            normalized = normalize_name(name) or None
+            if normalized != stored:
                 cursor.execute(*table.update(
-                        [table.crm_name_normalized], [normalize_name(name)],
+                        [table.crm_name_normalized], [normalized],
                         where=table.id == id_))
 
     def compute_fields(self, field_names=None):
@@ -243,13 +144,19 @@ class Party(metaclass=PoolMeta):
         return super().copy(parties, default=default)
 
     def _duplicate_keys(self):
-        "Return the USCC codes, E.164 phones and email keys of the party"
-        codes, phones, emails = set(), set(), set()
+        """Return the compact identifier codes by type, the E.164 phones and
+        the email keys of the party"""
+        codes, phones, emails = defaultdict(set), set(), set()
+        # As the contact mechanisms parse their phones
+        regions = [a.country.code
+            for a in getattr(self, 'addresses', None) or []
+            if getattr(a, 'country', None)]
         for identifier in getattr(self, 'identifiers', None) or []:
-            if (getattr(identifier, 'type', None) == USCC_TYPE
-                    and getattr(identifier, 'code', None)):
+            type_ = getattr(identifier, 'type', None)
+            code = getattr(identifier, 'code', None)
+            if type_ in IDENTIFIER_TYPES and code:
                 try:
-                    codes.add(normalize_uscc(identifier.code))
+                    codes[type_].add(normalize_code(type_, code))
                 except InvalidValue:
                     pass
         for mechanism in getattr(self, 'contact_mechanisms', None) or []:
@@ -258,7 +165,7 @@ class Party(metaclass=PoolMeta):
             if not value:
                 continue
             if type_ in PHONE_TYPES:
-                phone = normalize_phone(value)
+                phone = normalize_phone(value, regions)
                 if phone:
                     phones.add(phone)
             elif type_ == 'email':
@@ -268,35 +175,42 @@ class Party(metaclass=PoolMeta):
     def find_duplicates(self, threshold=None):
         """Return {party: [reason, ...]} of the likely duplicates
 
+        Only a CRM customer has duplicates, among the other CRM customers.
         The search runs with the access rules of the user.
         """
         pool = Pool()
         Party = pool.get('party.party')
+        kind = getattr(self, 'crm_kind', None)
+        if not kind:
+            return {}
         if threshold is None:
             threshold = duplicate_threshold()
         codes, phones, emails = self._duplicate_keys()
-        exclude = [('id', '!=', self.id)] if self.id and self.id >= 0 else []
+        domain = [('crm_kind', '!=', None)]
+        if self.id is not None and self.id >= 0:
+            domain.append(('id', '!=', self.id))
         reasons = defaultdict(list)
-        if codes:
-            for party in Party.search(exclude + [
+        for type_, message in IDENTIFIER_TYPES.items():
+            if not codes[type_]:
+                continue
+            for party in Party.search(domain + [
                         ('identifiers', 'where', [
-                                ('type', '=', USCC_TYPE),
-                                ('code_compact', 'in', list(codes)),
+                                ('type', '=', type_),
+                                ('code_compact', 'in', sorted(codes[type_])),
                                 ]),
                         ]):
-                reasons[party].append(gettext(
-                        'crm_plus.msg_customer_duplicate_reason_uscc'))
+                reasons[party].append(gettext(message))
         if phones:
-            for party in Party.search(exclude + [
+            for party in Party.search(domain + [
                         ('contact_mechanisms', 'where', [
                                 ('type', 'in', list(PHONE_TYPES)),
-                                ('value_compact', 'in', list(phones)),
+                                ('value_compact', 'in', sorted(phones)),
                                 ]),
                         ]):
                 reasons[party].append(gettext(
                         'crm_plus.msg_customer_duplicate_reason_phone'))
         if emails:
-            for party in Party.search(exclude + [
+            for party in Party.search(domain + [
                         ('contact_mechanisms', 'where', [
                                 ('type', '=', 'email'),
                                 ['OR'] + [
@@ -306,16 +220,20 @@ class Party(metaclass=PoolMeta):
                         ]):
                 reasons[party].append(gettext(
                         'crm_plus.msg_customer_duplicate_reason_email'))
+        # Persons of the same name are different persons
         name = normalize_name(getattr(self, 'name', None))
-        if name:
-            for party in self._similar_names(name, threshold, exclude):
+        if kind == 'enterprise' and name:
+            for party in self._similar_names(name, threshold, domain + [
+                        ('crm_kind', '=', 'enterprise'),
+                        ]):
                 reasons[party].append(gettext(
                         'crm_plus.msg_customer_duplicate_reason_name'))
         return dict(reasons)
 
     @classmethod
     def _similar_names(cls, name, threshold, domain, limit=20):
-        "Yield the parties with a similar name"
+        """Yield the parties with a similar name which do not differ by a
+        number or a branch"""
         database = Transaction().database
         if database.has_similarity():
             table = cls.__table__()
@@ -339,7 +257,8 @@ class Party(metaclass=PoolMeta):
                         for f in fragments]], limit=500)
             parties = [p for p in parties
                 if name_similarity(name, p.crm_name_normalized) >= threshold]
-        yield from parties
+        yield from (p for p in parties
+            if not distinct_names(name, p.crm_name_normalized))
 
     @classmethod
     def get_crm_duplicates(cls, parties, name):
@@ -357,14 +276,17 @@ class Party(metaclass=PoolMeta):
         return result
 
     @fields.depends(
-        'id', 'name', 'identifiers', 'contact_mechanisms',
+        'id', 'name', 'crm_kind', 'identifiers', 'contact_mechanisms',
+        'addresses',
         methods=['_notify_crm_duplicates'])
     def on_change_notify(self):
         notifications = super().on_change_notify()
         notifications.extend(self._notify_crm_duplicates())
         return notifications
 
-    @fields.depends('id', 'name', 'identifiers', 'contact_mechanisms')
+    @fields.depends(
+        'id', 'name', 'crm_kind', 'identifiers', 'contact_mechanisms',
+        'addresses')
     def _notify_crm_duplicates(self):
         for party, reasons in self.find_duplicates().items():
             yield ('warning', gettext(
@@ -375,10 +297,10 @@ class Party(metaclass=PoolMeta):
     def create(cls, vlist):
         parties = super().create(vlist)
         context = Transaction().context
-        # Warn users (RPC calls), not server code creating parties
+        # Warn users (RPC calls) creating customers, not server code
         if (context.get('_check_access')
                 and not context.get('_crm_skip_duplicate_check')):
-            cls.check_duplicates(parties)
+            cls.check_duplicates([p for p in parties if p.crm_kind])
         return parties
 
     @classmethod

@@ -6,11 +6,13 @@ from collections import defaultdict
 from trytond.i18n import gettext
 from trytond.model import Index, ModelSQL, ModelView, Workflow, fields
 from trytond.pool import Pool, PoolMeta
-from trytond.pyson import Eval
+from trytond.pyson import Eval, If
 from trytond.transaction import Transaction
 
+from ..text_input import TextInputMixin
 
-class FollowUp(Workflow, ModelSQL, ModelView):
+
+class FollowUp(TextInputMixin, Workflow, ModelSQL, ModelView):
     __name__ = 'crm.follow_up'
     __string__ = "Follow-up"
     _rec_name = 'description'
@@ -93,6 +95,13 @@ class FollowUp(Workflow, ModelSQL, ModelView):
                     'depends': ['state'],
                     },
                 })
+
+    @classmethod
+    def view_attributes(cls):
+        return super().view_attributes() + [
+            ('/tree', 'visual', If(Eval('overdue', False), 'danger', ''),
+                ['overdue']),
+            ]
 
     @staticmethod
     def default_company():

@@ -9,7 +9,15 @@ transaction run as the importing user (access rights checked): a batch that
 fails is rolled back and split until the failing rows are isolated, so a
 row is either fully written or reported.  Rejected rows go to a report CSV
 with their line number and the reason, in the user's language.
+
+The report lists every row read with its status: imported, rejected (with
+the reason) or not imported when the run stopped before saving it (a file
+cut short, an error): what a run leaves behind is always known.  The rows
+obey the importing user's record rules: an owner the user may not give a
+customer is refused, and a duplicate of a record the user cannot see is
+reported without naming it.
 """
+import codecs
 import csv
 import datetime
 import io
@@ -20,7 +28,7 @@ from collections import defaultdict
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 
-import phonenumbers
+from phonenumbers import PhoneNumberFormat
 from sql import Cast, Column, Literal, Select, Values
 from sql.functions import CurrentTimestamp, Lower
 
@@ -31,15 +39,20 @@ from trytond.model import ModelStorage, fields
 from trytond.modules.company.model import CompanyValueMixin
 from trytond.pool import Pool
 from trytond.tools import grouped_slice
+from trytond.tools.domain_inversion import eval_domain
 from trytond.tools.timezone import ZoneInfo
 from trytond.transaction import Transaction, without_check_access
 
-from .duplicate import (
-    PHONE_TYPES, USCC_TYPE, InvalidValue, check_email, email_key, escape,
-    format_uscc, normalize_name, normalize_uscc, parse_phone)
+from ..text_input import TEXT_SIZE, text_errors
+from .duplicate import PHONE_TYPES, escape
+from .normalize import (
+    USCC_TYPE, InvalidValue, email_key, format_phone, format_uscc,
+    normalize_name, normalize_uscc, parse_phone, validate_email)
 
 SCHEMAS = {}
 LOG_FIELDS = {'id', 'create_uid', 'create_date', 'write_uid', 'write_date'}
+# The characters of a cell shown in the report
+REPORT_CELL_SIZE = 1000
 TAG_SEPARATORS = ',;，；、|'
 PROVINCE_SUFFIXES = sorted([
         '省', '市', '自治区', '特别行政区', '壮族自治区', '回族自治区',
@@ -73,6 +86,9 @@ class Row:
     keys: list = field(default_factory=list)
     tags: list = field(default_factory=list)
     customer: tuple = None
+    # 'imported', 'rejected' or None: not imported
+    status: str = None
+    reason: str = None
 
 
 @dataclass
@@ -80,6 +96,7 @@ class Summary:
     read: int = 0
     imported: int = 0
     rejected: int = 0
+    not_imported: int = 0
     seconds: float = 0.0
 
     @property
@@ -88,7 +105,9 @@ class Summary:
 
     def __str__(self):
         return (f"read: {self.read}, imported: {self.imported}, "
-            f"rejected: {self.rejected}, seconds: {self.seconds:.1f}, "
+            f"rejected: {self.rejected}, "
+            f"not imported: {self.not_imported}, "
+            f"seconds: {self.seconds:.1f}, "
             f"rows/s: {self.rate:.0f}")
 
 
@@ -137,8 +156,13 @@ class RowSchema:
         raise NotImplementedError
 
     def existing(self, rows):
-        "Return {key: existing record label} for the keys of the rows"
+        """Return {key: existing record label} for the keys of the rows,
+        the label None for a record the user cannot see"""
         return {}
+
+    def text_values(self, row):
+        "Yield (Model, values) of the texts of the records of the row"
+        yield Pool().get(self.model), row.values
 
     def check(self, rows):
         """Return {line: reason} of the rows not to create, run in the
@@ -147,11 +171,17 @@ class RowSchema:
         reasons = {}
         for row in rows:
             for key in row.keys:
-                if key[:2] in existing:
+                if key[:2] not in existing:
+                    continue
+                if existing[key[:2]] is None:
+                    reasons[row.line] = gettext(
+                        'crm_plus.msg_customer_import_duplicate_hidden',
+                        reason=key[2])
+                else:
                     reasons[row.line] = gettext(
                         'crm_plus.msg_customer_import_duplicate_database',
                         party=existing[key[:2]], reason=key[2])
-                    break
+                break
         return reasons
 
     def create(self, rows):
@@ -195,7 +225,9 @@ class Importer:
                                 k for k, s in SCHEMAS.items()
                                 if s.available()))))
             self.schema = schema()
-        self.rejected = []  # (line, reason, data)
+        self.rows = []  # every row read
+        self.report_written = False
+        self.header = []
         self.seen = {}  # duplicate key: line
 
     def _transaction(self, readonly=False):
@@ -205,31 +237,91 @@ class Importer:
 
     @staticmethod
     def read_text(path):
-        "Return the file text: UTF-8 (with or without BOM) or GB18030"
+        """Return the file text: UTF-8 (with or without BOM) or GB18030,
+        else raise a UserError telling the encoding problem"""
         with open(path, 'rb') as file:
             data = file.read()
+        # UTF-16 and UTF-32 put NUL bytes beside the ASCII characters
+        if (data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE))
+                or b'\x00' in data):
+            raise UserError(gettext(
+                    'crm_plus.msg_customer_import_encoding_utf16'))
         try:
             return data.decode('utf-8-sig')
-        except UnicodeDecodeError:
+        except UnicodeDecodeError as error:
+            position = error.start
+        try:
             return data.decode('gb18030')
+        except UnicodeDecodeError:
+            raise UserError(gettext(
+                    'crm_plus.msg_customer_import_encoding',
+                    byte='0x%02X' % data[position],
+                    line=data.count(b'\n', 0, position) + 1))
 
     def run(self, path, report=None):
+        """Import the file, write the report of its rows and return the
+        Summary; a UserError tells why a run stopped, after the report is
+        written"""
         start = time.monotonic()
         summary = Summary()
-        text = self.read_text(path)
+        with self._transaction(readonly=True):
+            text = self.read_text(path)
         try:
             dialect = csv.Sniffer().sniff(text[:4096], delimiters=',;\t')
         except csv.Error:
             dialect = csv.excel
-        reader = csv.reader(io.StringIO(text), dialect)
+        # No cell is too large for the reader: the rows check their cells
+        csv.field_size_limit(max(csv.field_size_limit(), len(text) + 1))
+        lines = _Lines(text)
+        reader = csv.reader(lines, dialect)
         try:
             header = next(reader)
         except StopIteration:
             header = []
+        lines.take()
         self.header = header
         with self._transaction(readonly=True):
             mapping = self.schema.map_header(header)
             self.schema.prepare()
+        batches = self._batches(reader, lines, dialect, mapping, summary)
+        try:
+            self._run(batches)
+        except BaseException as exception:
+            # Where it stopped: the first row left, else the line read
+            line = next((r.line for r in self.rows if r.status is None),
+                lines.line_num)
+            # The rows after the stop are read to be reported, as far as
+            # the reader goes
+            try:
+                for _ in batches:
+                    pass
+            except Exception:
+                pass
+            self._summarize(summary, report, start)
+            if not isinstance(exception, Exception):
+                raise
+            message = getattr(exception, 'message', None) or str(exception)
+            raise UserError(self._message(
+                    'crm_plus.msg_customer_import_stopped',
+                    line=line, error=message.strip(),
+                    imported=summary.imported, rejected=summary.rejected,
+                    not_imported=summary.not_imported)) from exception
+        self._summarize(summary, report, start)
+        return summary
+
+    def _summarize(self, summary, report, start):
+        "Count the rows by status and write the report"
+        summary.imported = sum(r.status == 'imported' for r in self.rows)
+        summary.rejected = sum(r.status == 'rejected' for r in self.rows)
+        summary.not_imported = len(self.rows) - (
+            summary.imported + summary.rejected)
+        if report:
+            with self._transaction(readonly=True):
+                self.write_report(report)
+        summary.seconds = time.monotonic() - start
+
+    def _run(self, batches):
+        "Validate and save the batches"
         # A batch is validated while the one before it is written: the
         # writer thread waits on the database most of the time, which
         # leaves the interpreter to the validation.  One writer keeps the
@@ -242,36 +334,80 @@ class Importer:
             writer = ThreadPoolExecutor(max_workers=1)
         with writer:
             writing = None
-            for batch in self._batches(reader, mapping, summary):
-                valid = self._validate_batch(batch)
+            try:
+                for batch in batches:
+                    valid = self._validate_batch(batch)
+                    if writing:
+                        writing.result()
+                    writing = writer.submit(self._write_batch, valid)
+            finally:
+                # The batch being written ends before the report is made
                 if writing:
-                    summary.imported += writing.result()
-                writing = writer.submit(self._write_batch, valid)
-            if writing:
-                summary.imported += writing.result()
-        summary.rejected = len(self.rejected)
-        if report:
-            self.write_report(report)
-        summary.seconds = time.monotonic() - start
-        return summary
+                    writing.result()
 
-    def _batches(self, reader, mapping, summary):
+    def _records(self, reader, lines, dialect):
+        """Yield (line, cells, reason) of the records, reason the one of a
+        last record cut short (unterminated quote, missing columns)"""
+        previous = None
+        for cells in reader:
+            source = lines.take()
+            if previous:
+                yield previous + (None,)
+            previous = (lines.line_num - source.count('\n') + (
+                    1 if source.endswith('\n') else 0), cells, source)
+        if previous:
+            line, cells, source = previous
+            reason = None
+            try:
+                list(csv.reader(io.StringIO(source), dialect, strict=True))
+            except csv.Error as error:
+                if 'unexpected end of data' in str(error):
+                    reason = self._message(
+                        'crm_plus.msg_customer_import_truncated_quote')
+            if (not reason and not source.endswith(('\n', '\r'))
+                    and len(cells) < len(self.header)):
+                reason = self._message(
+                    'crm_plus.msg_customer_import_truncated_columns',
+                    count=len(cells), columns=len(self.header))
+            yield line, cells, source, reason
+
+    def _batches(self, reader, lines, dialect, mapping, summary):
         batch = []
-        for line, cells in enumerate(reader, start=2):
+        for line, cells, _, reason in self._records(reader, lines, dialect):
             if not any(c.strip() for c in cells):
                 continue
             summary.read += 1
             data = {key: cells[i].strip() for i, key in mapping.items()
                 if i < len(cells)}
-            batch.append(Row(line, data, cells))
+            row = Row(line, data, cells)
+            self.rows.append(row)
+            if reason:
+                self._reject(row, reason)
+                continue
+            large = [(i, c) for i, c in enumerate(cells) if len(c) > TEXT_SIZE]
+            if large:
+                self._reject(row, ' '.join(self._message(
+                            'crm_plus.msg_customer_import_cell_too_long',
+                            column=(self.header[i] if i < len(self.header)
+                                else i + 1),
+                            size=len(c), max_size=TEXT_SIZE)
+                        for i, c in large))
+                continue
+            batch.append(row)
             if len(batch) >= self.batch_size:
                 yield batch
                 batch = []
         if batch:
             yield batch
 
+    def _message(self, message_id, **variables):
+        "Return the message, out of the transactions of the batches"
+        with self._transaction(readonly=True):
+            return gettext(message_id, **variables)
+
     def _reject(self, row, reason):
-        self.rejected.append((row.line, reason, row.cells))
+        row.status = 'rejected'
+        row.reason = reason
 
     def _validate_batch(self, rows):
         "Return the valid rows, reject the others"
@@ -280,6 +416,11 @@ class Importer:
             for row in rows:
                 try:
                     self.schema.validate(row)
+                    errors = [e.message
+                        for Model, values in self.schema.text_values(row)
+                        for e in text_errors(Model, values)]
+                    if errors:
+                        raise RowError(*errors)
                 except RowError as error:
                     self._reject(row, ' '.join(error.args))
                 else:
@@ -320,6 +461,8 @@ class Importer:
                 if to_create:
                     self.schema.create(to_create)
                 transaction.commit()
+            for row in to_create:
+                row.status = 'imported'
         except Exception as exception:
             if len(rows) == 1:
                 message = getattr(exception, 'message', None) or str(
@@ -344,12 +487,45 @@ class Importer:
                 del self.seen[key[:2]]
 
     def write_report(self, path):
+        "Write every row read with its status and the reason of a rejection"
+        statuses = {
+            'imported': gettext('crm_plus.msg_customer_import_imported'),
+            'rejected': gettext('crm_plus.msg_customer_import_rejected'),
+            None: gettext('crm_plus.msg_customer_import_not_imported'),
+            }
         with open(path, 'w', newline='', encoding='utf-8-sig') as file:
             writer = csv.writer(file)
-            writer.writerow(['line', 'reason'] + list(self.header))
-            for line, reason, cells in sorted(
-                    self.rejected, key=lambda r: r[0]):
-                writer.writerow([line, reason] + list(cells))
+            writer.writerow(['line', 'status', 'reason'] + list(self.header))
+            for row in sorted(self.rows, key=lambda r: r.line):
+                writer.writerow([row.line, statuses[row.status],
+                        row.reason or ''] + [
+                        c if len(c) <= REPORT_CELL_SIZE
+                        else c[:REPORT_CELL_SIZE] + '…' for c in row.cells])
+        self.report_written = True
+
+
+class _Lines:
+    "The lines of a text for a csv reader, keeping those of the last record"
+
+    def __init__(self, text):
+        self.file = io.StringIO(text)
+        self.line_num = 0
+        self.recent = []
+
+    def __iter__(self):
+        return self
+
+    def __next__(self):
+        line = next(self.file)
+        self.line_num += 1
+        self.recent.append(line)
+        return line
+
+    def take(self):
+        "Return the text of the lines read since the last call"
+        text = ''.join(self.recent)
+        self.recent = []
+        return text
 
 
 class _InlineExecutor:
@@ -448,24 +624,21 @@ class _PartyLookups:
             value = data.get(type_)
             if not value:
                 continue
-            try:
-                number = parse_phone(value)
-            except InvalidValue:
+            number = parse_phone(value)
+            if not number:
                 errors.append(gettext(
                         'crm_plus.msg_customer_import_invalid_phone',
                         value=value))
                 continue
-            values.append((type_, phonenumbers.format_number(
-                        number, phonenumbers.PhoneNumberFormat.INTERNATIONAL),
-                    phonenumbers.format_number(
-                        number, phonenumbers.PhoneNumberFormat.E164)))
+            values.append((type_, format_phone(number),
+                    format_phone(number, PhoneNumberFormat.E164)))
         return values, errors
 
     def email_value(self, data, errors):
         value = data.get('email')
         if value:
             try:
-                return check_email(value)
+                return validate_email(value)
             except InvalidValue:
                 errors.append(gettext(
                         'crm_plus.msg_customer_import_invalid_email',
@@ -661,7 +834,7 @@ class CustomerSchema(_PartyLookups, RowSchema):
                     source = table.join(
                         party, condition=table.party == party.id)
                 if backend.name == 'postgresql':
-                    query = values.select(value, source.select(party.name,
+                    query = values.select(value, source.select(party.id,
                             where=(key == value) & where & active,
                             limit=1))
                 else:
@@ -669,11 +842,11 @@ class CustomerSchema(_PartyLookups, RowSchema):
                     # scan the table for each subquery of a key without
                     # index (the lower-case e-mails)
                     query = source.join(values, condition=key == value
-                        ).select(value, party.name, where=where & active)
+                        ).select(value, party.id, where=where & active)
                 cursor.execute(*query)
-                for value, name in cursor:
-                    if name is not None:
-                        found[kind, value] = name
+                for value, party_id in cursor:
+                    if party_id is not None:
+                        found[kind, value] = party_id
 
         collect('uscc', identifier, identifier.code_compact,
             identifier.type == USCC_TYPE)
@@ -682,7 +855,36 @@ class CustomerSchema(_PartyLookups, RowSchema):
         collect('email', mechanism, Lower(mechanism.value_compact),
             mechanism.type == 'email')
         collect('name', party, party.crm_name_normalized, Literal(True))
-        return found
+        # Only the customers the user can see are named
+        names = {}
+        for sub_ids in grouped_slice(sorted(set(found.values())),
+                backend.MAX_QUERY_PARAMS):
+            names.update((p.id, p.name) for p in Party.search([
+                        ('id', 'in', list(sub_ids)),
+                        ]))
+        return {key: names.get(party_id) for key, party_id in found.items()}
+
+    def check(self, rows):
+        reasons = self.check_owners(rows)
+        reasons.update(super().check(
+                [r for r in rows if r.line not in reasons]))
+        return reasons
+
+    def check_owners(self, rows):
+        """Return {line: reason} of the rows giving the customer an owner
+        for whom the record rules do not let the user create customers"""
+        Rule = Pool().get('ir.rule')
+        domain = Rule.domain_get('party.party', mode='create')
+        reasons = {}
+        if not domain:
+            return reasons
+        for row in rows:
+            if (row.values.get('crm_owner')
+                    and not eval_domain(domain, row.values)):
+                reasons[row.line] = gettext(
+                    'crm_plus.msg_customer_import_owner_not_allowed',
+                    owner=row.data['owner'])
+        return reasons
 
     def create(self, rows):
         pool = Pool()
@@ -1187,6 +1389,14 @@ class ContactSchema(_CustomerReference, _PartyLookups, RowSchema):
         for key in row.person[2]:
             row.keys.append(('contact', (customer_key, key), data['email']))
         row.values = values
+
+    def text_values(self, row):
+        pool = Pool()
+        yield from super().text_values(row)
+        yield pool.get('party.party'), {
+            'name': row.person[0],
+            'contact_mechanisms': [('create', row.person_mechanisms)],
+            }
 
     def check(self, rows):
         pool = Pool()

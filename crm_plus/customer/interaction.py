@@ -7,8 +7,10 @@ from trytond.pool import Pool, PoolMeta
 from trytond.pyson import Bool, Eval
 from trytond.transaction import Transaction
 
+from ..text_input import TextInputMixin
 
-class Interaction(ModelSQL, ModelView):
+
+class Interaction(TextInputMixin, ModelSQL, ModelView):
     __name__ = 'crm.interaction'
     __string__ = "Interaction"
     _rec_name = 'subject'

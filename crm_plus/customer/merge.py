@@ -14,7 +14,7 @@ from trytond.pyson import Eval
 from trytond.transaction import Transaction
 from trytond.wizard import Button, StateTransition, StateView, Wizard
 
-from .duplicate import normalize_phone
+from .normalize import normalize_phone
 
 
 class MergeStart(ModelView):

@@ -19,6 +19,8 @@ from trytond.transaction import Transaction, without_check_access
 from trytond.wizard import Button, StateTransition, StateView, Wizard
 
 from ..security import hide_unreadable_fields
+from ..text_input import TextInputMixin
+from .normalize import complete_uscc
 
 KINDS = [
     (None, ""),
@@ -79,7 +81,7 @@ def age_at(birthday, date):
         (date.month, date.day) < (birthday.month, birthday.day))
 
 
-class Party(metaclass=PoolMeta):
+class Party(TextInputMixin, metaclass=PoolMeta):
     __name__ = 'party.party'
     crm_owner = fields.Many2One(
         'company.employee', "Owner",
@@ -349,7 +351,7 @@ class Party(metaclass=PoolMeta):
 
     @classmethod
     def search_crm_identifier(cls, name, clause):
-        from .search import complete_uscc, searched_text
+        from .search import searched_text
         type_ = cls._crm_identifier_types()[name]
         _, operator, value = clause[:3]
         code = (complete_uscc(searched_text(operator, value))
@@ -550,7 +552,8 @@ class Sale(metaclass=PoolMeta):
         Party.crm_sales_confirmed(list({s.party for s in sales}))
 
 
-class Preference(sequence_ordered(), ModelSQL, ModelView):
+class Preference(
+        TextInputMixin, sequence_ordered(), ModelSQL, ModelView):
     __name__ = 'crm.customer.preference'
     __string__ = "Customer Need or Preference"
     party = fields.Many2One(
@@ -576,7 +579,7 @@ class Preference(sequence_ordered(), ModelSQL, ModelView):
         return 'purchase'
 
 
-class OwnerHistory(ModelSQL, ModelView):
+class OwnerHistory(TextInputMixin, ModelSQL, ModelView):
     __name__ = 'crm.customer.owner_history'
     __string__ = "Customer Owner History"
     party = fields.Many2One(

@@ -19,6 +19,8 @@ from trytond.pool import Pool, PoolMeta
 from trytond.tools import grouped_slice
 from trytond.transaction import Transaction
 
+from ..text_input import TextInputMixin
+
 REGIONS_CSV = os.path.join(os.path.dirname(__file__), 'data', 'regions.csv')
 LEVELS = ['province', 'city', 'district']
 
@@ -40,7 +42,7 @@ def read_regions():
     return rows
 
 
-class Region(DeactivableMixin, ModelSQL, ModelView):
+class Region(TextInputMixin, DeactivableMixin, ModelSQL, ModelView):
     __name__ = 'crm.region'
     __string__ = "Administrative Region"
     _rec_name = 'name'
@@ -170,6 +172,22 @@ class Region(DeactivableMixin, ModelSQL, ModelView):
 
 class Subdivision(metaclass=PoolMeta):
     __name__ = 'country.subdivision'
+
+    @classmethod
+    def search_rec_name(cls, name, clause):
+        "Find a province also by its Chinese region name (广东 → 广东省)"
+        domain = super().search_rec_name(name, clause)
+        if domain[0] != 'OR':
+            return domain
+        Region = Pool().get('crm.region')
+        regions = Region.search([
+                ('level', '=', 'province'),
+                ('subdivision', '!=', None),
+                ('name', *clause[1:]),
+                ])
+        if not regions:
+            return domain
+        return [*domain, ('id', 'in', [r.subdivision.id for r in regions])]
 
     @classmethod
     def on_modification(cls, mode, subdivisions, field_names=None):

@@ -15,7 +15,6 @@ import re
 
 from sql import Column, Union
 from sql.conditionals import Coalesce
-from stdnum.cn import uscc
 
 from trytond.model import Index, fields
 from trytond.model.modelsql import convert_from
@@ -23,7 +22,9 @@ from trytond.pool import Pool, PoolMeta
 from trytond.tools import is_full_text, unescape_wildcard
 from trytond.tools.domain_inversion import is_leaf
 
-from .duplicate import PHONE_TYPES, normalize_phone
+from ..text_input import TextInputMixin
+from .duplicate import PHONE_TYPES
+from .normalize import complete_uscc, normalize_phone
 
 _PHONE = re.compile(r'^\+?[0-9][0-9 ()-]{9,}$')
 
@@ -33,12 +34,6 @@ def searched_text(operator, operand):
     if (operator in {'like', 'ilike'} and isinstance(operand, str)
             and is_full_text(operand)):
         return unescape_wildcard(operand[1:-1]).strip()
-
-
-def complete_uscc(text):
-    "Return the compact code if text is a valid USCC"
-    if text and len(text) >= 18 and uscc.is_valid(text):
-        return uscc.compact(text)
 
 
 def complete_phone(text):
@@ -69,7 +64,7 @@ class ContactMechanism(metaclass=PoolMeta):
                 })
 
 
-class Identifier(metaclass=PoolMeta):
+class Identifier(TextInputMixin, metaclass=PoolMeta):
     __name__ = 'party.identifier'
 
     @classmethod

@@ -5,7 +5,7 @@ Each source is a SQL query returning the same columns; other domains add
 theirs by extending ``_timeline_sources``. The rows keep the id of their
 source record as ``id * 10 + index`` so they are unique and stable.
 """
-from sql import Cast, Literal, Union
+from sql import Cast, Literal, Null, Union
 from sql.conditionals import Coalesce
 from sql.operators import Concat
 
@@ -35,6 +35,10 @@ class CustomerTimeline(ReadOnlyQueryMixin, ModelSQL, ModelView):
         depends={'company'})
     company = fields.Many2One('company.company', "Company", readonly=True)
     date = fields.DateTime("Date", readonly=True)
+    timed = fields.Boolean(
+        "Timed", readonly=True,
+        help="Whether the date has a time of day (not only a day).")
+    time = fields.Function(fields.Time("Time"), 'get_time')
     kind = fields.Selection('get_kinds', "Kind", readonly=True)
     record = fields.Reference(
         "Record", selection='get_records', readonly=True,
@@ -52,13 +56,19 @@ class CustomerTimeline(ReadOnlyQueryMixin, ModelSQL, ModelView):
         super().__setup__()
         cls._order = [('date', 'DESC'), ('id', 'DESC')]
 
+    def get_time(self, name):
+        "The time of day of the date, none for a date without time"
+        if self.timed and self.date:
+            return self.date.time()
+
     @classmethod
     def _timeline_sources(cls):
         """Return the list of (kind, model name, method name, state field)
         of the sources.
 
         The method takes no argument and returns a query selecting the
-        columns: id, party, company, date, description, state, unresolved;
+        columns: id, party, company, date, timed (whether the date has a time
+        of day), description, state, unresolved;
         the state is a value of the selection field of the model named by
         state field. The index of a source in the list is part of the row
         ids: append new sources, never insert them."""
@@ -102,6 +112,7 @@ class CustomerTimeline(ReadOnlyQueryMixin, ModelSQL, ModelView):
         table = Pool().get('crm.interaction').__table__()
         return table.select(
             table.id, table.party, table.company, table.date,
+            Literal(True).as_('timed'),
             table.subject.as_('description'),
             table.type.as_('state'),
             Literal(False).as_('unresolved'))
@@ -112,6 +123,7 @@ class CustomerTimeline(ReadOnlyQueryMixin, ModelSQL, ModelView):
         return table.select(
             table.id, table.party, table.company,
             cls._timestamp(table.start_date).as_('date'),
+            Literal(False).as_('timed'),
             Coalesce(table.description, table.number, '').as_(
                 'description'),
             table.state,
@@ -126,6 +138,7 @@ class CustomerTimeline(ReadOnlyQueryMixin, ModelSQL, ModelView):
             Coalesce(
                 cls._timestamp(table.sale_date), table.create_date).as_(
                 'date'),
+            (table.sale_date == Null).as_('timed'),
             Coalesce(table.description, table.number, '').as_(
                 'description'),
             table.state,
@@ -139,6 +152,7 @@ class CustomerTimeline(ReadOnlyQueryMixin, ModelSQL, ModelView):
         return table.select(
             table.id, table.party, table.company,
             cls._timestamp(table.due_date).as_('date'),
+            Literal(False).as_('timed'),
             table.description,
             table.state,
             Literal(True).as_('unresolved'),
@@ -161,6 +175,7 @@ class CustomerTimeline(ReadOnlyQueryMixin, ModelSQL, ModelView):
                 source.party,
                 source.company,
                 source.date,
+                source.timed,
                 Literal(kind).as_('kind'),
                 Concat(model + ',', Cast(source.id, record_type)).as_(
                     'record'),

@@ -28,9 +28,11 @@ from trytond.pool import Pool, PoolMeta
 from trytond.pyson import Eval, PYSONDecoder
 from trytond.sendmail import SMTPDataManager, get_smtp_server, send_message
 from trytond.tools import grouped_slice
-from trytond.tools.email_ import format_address, set_from_header
+from trytond.tools.email_ import set_from_header
 from trytond.transaction import (
     Transaction, TransactionError, without_check_access)
+
+from ..text_input import TextInputMixin
 
 logger = logging.getLogger(__name__)
 
@@ -138,7 +140,9 @@ class EmailDataManager(SMTPDataManager):
                 [u for u, _ in failures], exc_info=True)
 
 
-class Rule(DeactivableMixin, sequence_ordered(), ModelSQL, ModelView):
+class Rule(
+        TextInputMixin, DeactivableMixin, sequence_ordered(), ModelSQL,
+        ModelView):
     __name__ = 'crm.automation.rule'
     __string__ = "Automation Rule"
 
@@ -267,7 +271,7 @@ class Rule(DeactivableMixin, sequence_ordered(), ModelSQL, ModelView):
         return logs
 
 
-class Action(sequence_ordered(), ModelSQL, ModelView):
+class Action(TextInputMixin, sequence_ordered(), ModelSQL, ModelView):
     __name__ = 'crm.automation.action'
     __string__ = "Automation Action"
 

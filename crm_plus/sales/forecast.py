@@ -9,7 +9,7 @@ import datetime
 from collections import defaultdict
 from decimal import Decimal
 
-from sql import Cast, Literal, Null, Union
+from sql import Cast, Literal, Null, Union, Values
 from sql.aggregate import Min, Sum
 from sql.conditionals import Coalesce
 from sql.functions import Extract
@@ -105,7 +105,8 @@ class SalesTarget(ModelSQL, ModelView):
 class Forecast(ReadOnlyQueryMixin, ModelSQL, ModelView):
     __name__ = 'crm.sales.forecast'
     __string__ = "Sales Forecast"
-    month = fields.Function(fields.Date("Month"), 'get_month')
+    month = fields.Function(fields.Date("Month Start"), 'get_month')
+    period = fields.Function(fields.Char("Month"), 'get_period')
     weighted = Monetary(
         "Weighted Pipeline", currency='currency', digits='currency',
         help="Amount times stage probability of the open opportunities "
@@ -306,7 +307,16 @@ class Forecast(ReadOnlyQueryMixin, ModelSQL, ModelView):
             target.amount.as_('target'), zero.as_('last_year'),
             where=where)
 
-        union = Union(weighted, committed, last_year, targets, all_=True)
+        sources = [weighted, committed, last_year, targets]
+        from_key, to_key = cls._key_range()
+        if from_key is not None and to_key is not None:
+            # Every month of the range, with zeros when nothing happened
+            months = Values([[k] for k in range(from_key, to_key + 1)])
+            sources.append(months.select(
+                    months.column1.as_('key'), zero.as_('weighted'),
+                    zero.as_('committed'), zero.as_('target'),
+                    zero.as_('last_year')))
+        union = Union(*sources, all_=True)
         return union.select(
             union.key.as_('id'),
             Sum(union.weighted).as_('weighted'),
@@ -317,6 +327,14 @@ class Forecast(ReadOnlyQueryMixin, ModelSQL, ModelView):
 
     def get_month(self, name):
         return key_month(self.id)
+
+    def get_period(self, name):
+        "The month as 2026-12, or 2026年12月 in Chinese"
+        year, month = divmod(self.id, 12)
+        language = Transaction().language or ''
+        if language.startswith('zh'):
+            return f'{year}年{month + 1}月'
+        return f'{year}-{month + 1:02d}'
 
     def get_forecast(self, name):
         return (self.committed or 0) + (self.weighted or 0)
@@ -361,7 +379,7 @@ class Forecast(ReadOnlyQueryMixin, ModelSQL, ModelView):
         return {f.id: currency for f in forecasts}
 
     def get_rec_name(self, name):
-        return f'{self.month:%Y-%m}'
+        return self.period
 
 
 class ForecastContext(SalesFilterContextMixin, ModelView):

@@ -6,7 +6,7 @@ stage and cycle time are computed from it.
 import datetime
 from collections import defaultdict
 
-from sql import Cast, Literal
+from sql import Cast
 from sql.aggregate import Count, Sum
 from sql.conditionals import Coalesce
 
@@ -19,6 +19,7 @@ from trytond.pyson import Eval, If
 from trytond.transaction import Transaction, without_check_access
 
 from ..security import ReadOnlyQueryMixin
+from ..text_input import TextInputMixin
 from .pipeline import (
     SalesFilterContextMixin, group_by_stage, notify_stale, restricted_employees)
 
@@ -29,7 +30,7 @@ def now():
     return datetime.datetime.now()
 
 
-class Opportunity(metaclass=PoolMeta):
+class Opportunity(TextInputMixin, metaclass=PoolMeta):
     __name__ = 'sale.opportunity'
 
     pipeline = fields.Many2One(
@@ -49,6 +50,9 @@ class Opportunity(metaclass=PoolMeta):
             'required': Eval('pipeline', False),
             'readonly': Eval('state') == 'cancelled',
             })
+    next_stage = fields.Function(
+        fields.Many2One('crm.pipeline.stage', "Next Stage"),
+        'get_next_stage')
     stage_date = fields.Timestamp(
         "Stage Date", readonly=True,
         help="When the opportunity entered its current stage.")
@@ -102,6 +106,13 @@ class Opportunity(metaclass=PoolMeta):
                 })
         cls.conversion_probability.states['readonly'] |= Eval(
             'stage', False)
+        cls._buttons.update({
+                'crm_next_stage': {
+                    'invisible': (~Eval('state').in_(OPEN_STATES)
+                        | ~Eval('next_stage')),
+                    'depends': ['state', 'next_stage'],
+                    },
+                })
 
     @classmethod
     def default_pipeline(cls):
@@ -126,6 +137,41 @@ class Opportunity(metaclass=PoolMeta):
     def on_change_stage(self):
         if self.stage:
             self.conversion_probability = self.stage.probability
+
+    def get_next_stage(self, name):
+        if self.pipeline and self.stage:
+            stage = self.pipeline.next_open_stage(self.stage)
+            return stage.id if stage else None
+
+    @classmethod
+    @ModelView.button
+    def crm_next_stage(cls, opportunities):
+        "Move the opportunities to the next open stage of their pipeline"
+        to_write = defaultdict(list)
+        for opportunity in opportunities:
+            if opportunity.state in OPEN_STATES and opportunity.next_stage:
+                to_write[opportunity.next_stage.id].append(opportunity)
+        cls._crm_move(to_write)
+
+    @classmethod
+    def _crm_move(cls, by_stage):
+        "Write the stage ids of by_stage on their lists of opportunities"
+        args = []
+        for stage, records in by_stage.items():
+            args.extend((records, {'stage': stage}))
+        if args:
+            cls.write(*args)
+
+    def _crm_stage_state(self):
+        """The stock state an open opportunity has in its stage: a lead in
+        the first open stage of its pipeline, an opportunity after it"""
+        if (self.state in {'lead', 'opportunity'}
+                and self.stage and self.stage.kind == 'open'
+                and self.pipeline):
+            if self.stage == self.pipeline.stage_of_kind('open'):
+                return 'lead'
+            return 'opportunity'
+        return self.state
 
     def get_days_in_stage(self, name=None, date=None):
         pool = Pool()
@@ -215,13 +261,17 @@ class Opportunity(metaclass=PoolMeta):
                 values.setdefault('pipeline', stage.pipeline.id)
                 values['conversion_probability'] = stage.probability
                 values.setdefault('stage_date', now())
+                if (values.get('state', 'lead') == 'lead'
+                        and stage.kind == 'open'
+                        and stage != stage.pipeline.stage_of_kind('open')):
+                    values['state'] = 'opportunity'
         return values
 
     @classmethod
     def create(cls, vlist):
         opportunities = super().create(vlist)
         cls._crm_record_stages(
-            [(o, None, o.stage_date) for o in opportunities if o.stage])
+            [(o, None, None, o.stage_date) for o in opportunities if o.stage])
         return opportunities
 
     @classmethod
@@ -248,27 +298,31 @@ class Opportunity(metaclass=PoolMeta):
                     stage = Stage(values['stage'])
                     values['conversion_probability'] = stage.probability
                     values.setdefault('pipeline', stage.pipeline.id)
-                values['stage_date'] = date
+                # A stage_date given with the stage says when it was
+                # entered (deals imported with their history)
+                if not values.get('stage_date'):
+                    values['stage_date'] = date
                 new_args.extend((moved, values))
-                changes.extend((r, r.stage, r.stage_date) for r in moved)
+                changes.extend(
+                    (r, r.stage, r.stage_date, values['stage_date'])
+                    for r in moved)
         if new_args:
             super().write(*new_args)
         if changes:
-            cls._crm_record_stages(changes, date=date)
-            cls._crm_sync_state([r for r, _, _ in changes])
+            cls._crm_record_stages(changes)
+            cls._crm_sync_state([r for r, *_ in changes])
 
     @classmethod
-    def _crm_record_stages(cls, changes, date=None):
+    def _crm_record_stages(cls, changes):
         """Log the stage changes given as (opportunity, previous stage,
-        previous stage date) and call _crm_stage_entered"""
+        previous stage date, date entered) and call _crm_stage_entered"""
         pool = Pool()
         History = pool.get('crm.opportunity.stage_history')
         if not changes:
             return
         user = Transaction().user or None
         history = []
-        for opportunity, from_stage, from_date in changes:
-            entered = date or opportunity.stage_date
+        for opportunity, from_stage, from_date, entered in changes:
             history.append(History(
                     opportunity=opportunity,
                     from_stage=from_stage,
@@ -279,7 +333,7 @@ class Opportunity(metaclass=PoolMeta):
                         if from_stage and from_date else None)))
         with without_check_access():
             History.save(history)
-        entered = [o for o, _, _ in changes if o.stage]
+        entered = [o for o, *_ in changes if o.stage]
         if entered:
             cls._crm_stage_entered(group_by_stage(cls.browse(entered)))
 
@@ -292,7 +346,7 @@ class Opportunity(metaclass=PoolMeta):
     def _crm_sync_state(cls, opportunities):
         "Drive the workflow from the stage the opportunities moved to"
         opportunities = cls.browse(opportunities)
-        lost, reopen = [], []
+        lost, reopen, leads, qualified = [], [], [], []
         for opportunity in opportunities:
             if not opportunity.stage:
                 continue
@@ -306,10 +360,22 @@ class Opportunity(metaclass=PoolMeta):
                 lost.append(opportunity)
             elif kind == 'open' and opportunity.state == 'lost':
                 reopen.append(opportunity)
+            elif opportunity._crm_stage_state() != opportunity.state:
+                if opportunity._crm_stage_state() == 'lead':
+                    leads.append(opportunity)
+                else:
+                    qualified.append(opportunity)
         if lost:
             cls.lost(lost)
         if reopen:
             cls.lead(reopen)
+            qualified.extend(
+                o for o in cls.browse(reopen)
+                if o._crm_stage_state() == 'opportunity')
+        if leads:
+            cls.lead(leads)
+        if qualified:
+            cls.opportunity(qualified)
 
     @classmethod
     def _crm_sync_stage(cls, opportunities, kind):
@@ -323,11 +389,7 @@ class Opportunity(metaclass=PoolMeta):
             stage = opportunity.pipeline.stage_of_kind(kind)
             if stage:
                 to_write[stage.id].append(opportunity)
-        args = []
-        for stage, records in to_write.items():
-            args.extend((records, {'stage': stage}))
-        if args:
-            cls.write(*args)
+        cls._crm_move(to_write)
 
     @classmethod
     def won(cls, opportunities):
@@ -343,10 +405,29 @@ class Opportunity(metaclass=PoolMeta):
 
     @classmethod
     def lead(cls, opportunities):
+        # An opportunity sent back to lead goes back to the first open stage;
+        # a reopened lost one stays in the open stage it was moved to
+        demoted = [
+            o for o in cls.browse(opportunities) if o.state == 'opportunity']
         super().lead(opportunities)
         cls._crm_sync_stage(
-            [o for o in opportunities
-                if o.stage and o.stage.kind != 'open'], 'open')
+            [o for o in opportunities if o.stage and o.stage.kind != 'open'],
+            'open')
+        to_write = defaultdict(list)
+        for opportunity in cls.browse(demoted):
+            if (opportunity.state == 'lead'
+                    and opportunity._crm_stage_state() != 'lead'):
+                first = opportunity.pipeline.stage_of_kind('open')
+                to_write[first.id].append(opportunity)
+        cls._crm_move(to_write)
+
+    @classmethod
+    def opportunity(cls, opportunities):
+        super().opportunity(opportunities)
+        # An opportunity is past the first open stage
+        cls.crm_next_stage(
+            [o for o in cls.browse(opportunities)
+                if o._crm_stage_state() == 'lead'])
 
     @classmethod
     def convert(cls, opportunities):

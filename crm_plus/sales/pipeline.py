@@ -16,8 +16,10 @@ from trytond.pyson import Eval, If
 from trytond.tools import grouped_slice
 from trytond.transaction import Transaction, without_check_access
 
+from ..text_input import TextInputMixin
 
-class Pipeline(DeactivableMixin, ModelSQL, ModelView):
+
+class Pipeline(TextInputMixin, DeactivableMixin, ModelSQL, ModelView):
     __name__ = 'crm.pipeline'
     __string__ = "Sales Pipeline"
     name = fields.Char("Name", required=True, translate=True)
@@ -61,10 +63,21 @@ class Pipeline(DeactivableMixin, ModelSQL, ModelView):
             if stage.kind == kind:
                 return stage
 
+    def next_open_stage(self, stage):
+        "Return the open stage following the stage in sequence, if any"
+        stages = [s for s in self.stages if s.kind == 'open']
+        if stage in stages:
+            following = stages[stages.index(stage) + 1:]
+            if following:
+                return following[0]
 
-class PipelineStage(sequence_ordered(), ModelSQL, ModelView):
+
+class PipelineStage(
+        TextInputMixin, sequence_ordered(), ModelSQL, ModelView):
     __name__ = 'crm.pipeline.stage'
     __string__ = "Pipeline Stage"
+    # Lists ordered by stage follow the pipeline, not the names
+    _order_name = 'sequence'
     pipeline = fields.Many2One(
         'crm.pipeline', "Pipeline", required=True, ondelete='CASCADE')
     name = fields.Char("Name", required=True, translate=True)
@@ -128,7 +141,9 @@ class PipelineStage(sequence_ordered(), ModelSQL, ModelView):
             return self.expected_days * 2
 
 
-class LostReason(DeactivableMixin, sequence_ordered(), ModelSQL, ModelView):
+class LostReason(
+        TextInputMixin, DeactivableMixin, sequence_ordered(), ModelSQL,
+        ModelView):
     __name__ = 'crm.lost_reason'
     __string__ = "Lost Reason"
     name = fields.Char("Name", required=True, translate=True)

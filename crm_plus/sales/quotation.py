@@ -1,5 +1,6 @@
 import base64
 import copy
+import datetime as dt
 import functools
 import gc
 import threading
@@ -11,12 +12,16 @@ from genshi.template import MarkupTemplate
 
 from trytond.model import fields
 from trytond.modules.company.company import CompanyReport
+from trytond.modules.sale.configuration import default_func
 from trytond.pool import Pool, PoolMeta
 from trytond.report.report import TranslateFactory, _lazy_import
 from trytond.transaction import Transaction
 from trytond.tools import slugify
 
 from .amount import amount_to_chinese
+
+#: The validity of quotations when the sale configuration sets none
+QUOTATION_VALIDITY = dt.timedelta(days=30)
 
 # What lang.currency needs of a currency, without a record to read from
 QuotationCurrency = namedtuple(
@@ -31,10 +36,12 @@ class Quotation:
     __slots__ = (
         'sale', 'lang', 'company_name', 'company_address', 'company_phone',
         'company_email', 'company_tax_identifier', 'customer',
+        'customer_phone', 'customer_tax_identifier',
         'invoice_address', 'contact', 'reference', 'number', 'date',
-        'expire', 'salesperson', 'currency', 'lines', 'discounted', 'taxed',
-        'columns', 'untaxed_amount', 'tax_amount', 'total_amount',
-        'payment_term', 'shipment_address')
+        'expire', 'sale_date', 'salesperson', 'currency', 'lines',
+        'discounted', 'taxed', 'columns', 'untaxed_amount', 'tax_amount',
+        'total_amount', 'payment_term', 'shipment_address', 'delivery_date',
+        'shipment_method')
 
     def __init__(self, **values):
         for name, value in values.items():
@@ -319,11 +326,37 @@ class Company(metaclass=PoolMeta):
         help="A Genshi XHTML template replacing the default quotation "
         "layout for this company.\n"
         "Start from crm_plus/sales/report/quotation.html.")
+    crm_contract_template = fields.Text(
+        "Sales Contract Template",
+        help="A Genshi XHTML template replacing the default sales contract "
+        "layout for this company.\n"
+        "Start from crm_plus/sales/report/quotation.html "
+        "(its contract layout).")
+
+
+class SaleConfiguration(metaclass=PoolMeta):
+    __name__ = 'sale.configuration'
+    # The stock module defines no default for the quotation validity
+    default_sale_quotation_validity = default_func('sale_quotation_validity')
+
+
+class SaleConfigurationQuotation(metaclass=PoolMeta):
+    __name__ = 'sale.configuration.quotation'
+
+    @classmethod
+    def default_sale_quotation_validity(cls):
+        return QUOTATION_VALIDITY
 
 
 class QuotationReport(CompanyReport):
     "Printable quotation (报价单) of a sale, rendered by WeasyPrint"
     __name__ = 'crm.sale.quotation'
+    #: The document quotation.html lays out: 'quotation' or 'contract'
+    document = 'quotation'
+    #: The company.company field of a template replacing the layout
+    template_field = 'crm_quotation_template'
+    #: The crm.configuration field of the terms printed at the end
+    terms_field = 'crm_quotation_terms'
 
     @classmethod
     def get_context(cls, records, header, data):
@@ -331,13 +364,14 @@ class QuotationReport(CompanyReport):
         Configuration = pool.get('crm.configuration')
         context = super().get_context(records, header, data)
         company = context['company']
+        context['document'] = cls.document
         context['amount_to_chinese'] = amount_to_chinese
         context['logo'] = None
         if company and company.logo:
             # Embedded as a data: URL, see convert
             context['logo'] = image_data_url(
                 company.get_logo_cm(6, 2.2)[0])
-        context['terms'] = Configuration(1).crm_quotation_terms
+        context['terms'] = getattr(Configuration(1), cls.terms_field)
         context['quotations'] = cls.get_quotations(records)
         return context
 
@@ -347,7 +381,9 @@ class QuotationReport(CompanyReport):
 
         Reading through the records' attributes costs a read and its cache
         keys for each relation of each line; this reads the same values in
-        a few calls, in the language of the records."""
+        a few calls, in the language of the records. The customer's phone
+        and tax identifier, the shipment method and the delivery date are
+        read for the contract only (None on a quotation)."""
         pool = Pool()
         Sale = pool.get('sale.sale')
         Line = pool.get('sale.line')
@@ -364,20 +400,30 @@ class QuotationReport(CompanyReport):
             related = row.get(field + '.')
             return related['full_address'] if related else None
 
-        sales = {s['id']: s for s in Sale.read([int(r) for r in records], [
-                    'party.rec_name', 'party.lang', 'company',
-                    'currency.code', 'currency.symbol', 'currency.digits',
-                    'invoice_address.full_address', 'contact.rec_name',
-                    'reference', 'quotation_date',
-                    'quotation_expire', 'quoted_by.rec_name',
-                    'payment_term.rec_name', 'shipment_address.full_address',
-                    'lines', 'untaxed_amount', 'tax_amount', 'total_amount',
-                    ])}
+        contract = cls.document == 'contract'
+        sale_fields = [
+            'party.rec_name', 'party.lang', 'company',
+            'currency.code', 'currency.symbol', 'currency.digits',
+            'invoice_address.full_address', 'contact.rec_name',
+            'reference', 'quotation_date',
+            'quotation_expire', 'quoted_by.rec_name',
+            'payment_term.rec_name', 'shipment_address.full_address',
+            'lines', 'untaxed_amount', 'tax_amount', 'total_amount',
+            ]
+        line_fields = [
+            'type', 'product.rec_name', 'description', 'quantity',
+            'unit.symbol', 'unit.digits', 'unit_price', 'discount',
+            'crm_tax_names', 'amount']
+        if contract:
+            sale_fields += [
+                'party.phone', 'party.tax_identifier.code', 'sale_date',
+                'shipping_date', 'shipment_method']
+            # Planned from the product lead times or the stock moves
+            line_fields.append('shipping_date')
+        sales = {s['id']: s for s in Sale.read(
+                [int(r) for r in records], sale_fields)}
         lines = {l['id']: l for l in Line.read(
-                [i for s in sales.values() for i in s['lines']], [
-                    'type', 'product.rec_name', 'description', 'quantity',
-                    'unit.symbol', 'unit.digits', 'unit_price', 'discount',
-                    'taxes.rec_name', 'amount'])}
+                [i for s in sales.values() for i in s['lines']], line_fields)}
         companies = {}
         for company in Company.read(
                 list({s['company'] for s in sales.values()}), [
@@ -417,16 +463,23 @@ class QuotationReport(CompanyReport):
                         unit_digits=unit['digits'] if unit else None,
                         unit_price=line['unit_price'],
                         discount=line['discount'],
-                        taxes=', '.join(
-                            t['rec_name'] for t in line['taxes.']),
+                        taxes=line['crm_tax_names'],
                         amount=line['amount']))
+            delivery_date = sale.get('shipping_date') or max(
+                (lines[i].get('shipping_date') for i in sale['lines']
+                    if lines[i].get('shipping_date')), default=None)
             discounted = any(
                 l.discount for l in sale_lines if l.type == 'line')
             taxed = any(l.taxes for l in sale_lines if l.type == 'line')
+            party = sale['party.']
             quotations.append(Quotation(
                     sale=record,
-                    lang=langs[sale['party.']['lang']],
-                    customer=sale['party.']['rec_name'],
+                    lang=langs[party['lang']],
+                    customer=party['rec_name'],
+                    customer_phone=party.get('phone'),
+                    customer_tax_identifier=(
+                        party['tax_identifier.']['code']
+                        if party.get('tax_identifier.') else None),
                     invoice_address=address(sale, 'invoice_address'),
                     contact=name(sale, 'contact'),
                     reference=sale['reference'],
@@ -434,6 +487,7 @@ class QuotationReport(CompanyReport):
                     number=record.full_number,
                     date=sale['quotation_date'],
                     expire=sale['quotation_expire'],
+                    sale_date=sale.get('sale_date'),
                     salesperson=name(sale, 'quoted_by'),
                     currency=QuotationCurrency(
                         currency['code'], currency['symbol'],
@@ -449,6 +503,8 @@ class QuotationReport(CompanyReport):
                     total_amount=sale['total_amount'],
                     payment_term=name(sale, 'payment_term'),
                     shipment_address=address(sale, 'shipment_address'),
+                    delivery_date=delivery_date,
+                    shipment_method=sale.get('shipment_method'),
                     **companies[sale['company']]))
         return quotations
 
@@ -468,9 +524,10 @@ class QuotationReport(CompanyReport):
     @classmethod
     def render(cls, report, report_context):
         company = report_context['company']
-        if not company or not company.crm_quotation_template:
+        text = getattr(company, cls.template_field) if company else None
+        if not text:
             return super().render(report, report_context)
-        template = company_template(company.crm_quotation_template)
+        template = company_template(text)
         translate = cls._callback_loader(report, template)
         if translate:
             report_context = report_context.copy()
@@ -519,3 +576,14 @@ class QuotationReport(CompanyReport):
                     type='data',
                     data=content))
         Attachment.save(attachments)
+
+
+class ContractReport(QuotationReport):
+    """Printable sales contract (销售合同) of a sale
+
+    The quotation's reads, template and render in its contract layout:
+    seller and buyer, payment, delivery and the seals of both parties."""
+    __name__ = 'crm.sale.contract'
+    document = 'contract'
+    template_field = 'crm_contract_template'
+    terms_field = 'crm_contract_terms'

@@ -7,6 +7,7 @@ from trytond.pool import Pool, PoolMeta
 from trytond.pyson import Eval
 from trytond.transaction import Transaction
 
+from ..text_input import TextInputMixin
 from .approval import ApprovalError
 
 #: the states of the sales counted as committed by the forecast
@@ -40,9 +41,13 @@ class Configuration(metaclass=PoolMeta):
     crm_quotation_terms = fields.Text(
         "Quotation Terms",
         help="Terms and conditions printed at the bottom of quotations.")
+    crm_contract_terms = fields.Text(
+        "Sales Contract Terms",
+        help="Clauses printed in the other terms of sales contracts "
+        "(quality, acceptance, breach, disputes).")
 
 
-class Sale(metaclass=PoolMeta):
+class Sale(TextInputMixin, metaclass=PoolMeta):
     __name__ = 'sale.sale'
 
     crm_approval_required = fields.Function(
@@ -255,3 +260,15 @@ class Sale(metaclass=PoolMeta):
             sale.check_crm_approval()
         super().confirm(sales)
 
+
+
+class SaleLine(metaclass=PoolMeta):
+    __name__ = 'sale.line'
+
+    # A Many2Many column of a list shows only the number of its records
+    crm_tax_names = fields.Function(
+        fields.Char("Taxes"), 'on_change_with_crm_tax_names')
+
+    @fields.depends('taxes')
+    def on_change_with_crm_tax_names(self, name=None):
+        return ', '.join(t.rec_name for t in self.taxes or [])

@@ -116,6 +116,48 @@ class ContactTestCase(TestCase):
         self.assertEqual(contact.phone, '+33 1 42 68 53 00')
 
     @with_transaction()
+    def test_phone_tel_urls(self):
+        "Phones link with tel: and their E.164 form, on save and on change"
+        pool = Pool()
+        Contact = pool.get('crm.contact')
+        Mechanism = pool.get('party.contact_mechanism')
+        Party = pool.get('party.party')
+
+        contact = self.create_contact(phone='021 5877 6655')
+        self.assertEqual(contact.phone_url, 'tel:+862158776655')
+        self.assertIsNone(self.create_contact().phone_url)
+
+        enterprise = contact.enterprise
+        Mechanism.create([
+                {'party': enterprise.id, 'type': 'email',
+                    'value': 'info@example.com'},
+                {'party': enterprise.id, 'type': 'mobile',
+                    'value': '139 1234 5678'},
+                ])
+        mobile, = Mechanism.search([('type', '=', 'mobile')])
+        self.assertEqual(mobile.url, 'tel:+8613912345678')
+        email, = Mechanism.search([('type', '=', 'email')])
+        self.assertEqual(email.url, 'mailto:info@example.com')
+        enterprise = Party(enterprise.id)
+        self.assertEqual(enterprise.crm_primary_phone, '+86 139 1234 5678')
+        self.assertEqual(
+            enterprise.crm_primary_phone_url, 'tel:+8613912345678')
+        self.assertIsNone(contact.person.crm_primary_phone_url)
+
+        # The form: typing a number, then one that is not valid
+        form = Contact(enterprise=enterprise)
+        form.phone = '13912345678'
+        form.on_change_phone()
+        self.assertEqual(form.on_change_with_phone_url(), 'tel:+8613912345678')
+        form.phone = '12-34'
+        form.on_change_phone()
+        self.assertEqual(form.on_change_with_phone_url(), 'tel:1234')
+        mechanism = Mechanism(party=enterprise, type='phone')
+        mechanism.value = '(021) 5877-6655'
+        mechanism.on_change_value()
+        self.assertEqual(mechanism.url, 'tel:+862158776655')
+
+    @with_transaction()
     def test_replace_party(self):
         "Replacing a party moves its contacts"
         pool = Pool()

@@ -62,9 +62,29 @@ class ImportTestCase(unittest.TestCase):
         return path
 
     def read_report(self, path):
+        "Return {line: reason} of the rejected rows of the report"
+        return {line: reason
+            for line, (status, reason, _) in self.read_statuses(path).items()
+            if status == 'Rejected'}
+
+    def read_statuses(self, path):
+        "Return {line: (status, reason, cells)} of the report"
         with open(path, encoding='utf-8-sig') as file:
             rows = list(csv.reader(file))
-        return {int(r[0]): r[1] for r in rows[1:]}
+        self.assertEqual(rows[0][:3], ['line', 'status', 'reason'])
+        return {int(r[0]): (r[1], r[2], r[3:]) for r in rows[1:]}
+
+    def write_text(self, text, encoding='utf-8'):
+        path = os.path.join(self.folder.name, uuid.uuid4().hex + '.csv')
+        with open(path, 'wb') as file:
+            file.write(text.encode(encoding) if encoding else text)
+        return path
+
+    def names(self):
+        with Transaction().start(DB_NAME, USER, readonly=True):
+            Party = Pool().get('party.party')
+            return {p.name for p in Party.search(
+                    [('name', 'like', '%' + self.tag + '%')])}
 
     def counts(self):
         with Transaction().start(DB_NAME, USER, readonly=True):
@@ -554,6 +574,218 @@ class ImportTestCase(unittest.TestCase):
             Importer(DB_NAME, 'nothing')
         self.assertIn('customers', context.exception.message)
 
+    def test_encoding_refused(self):
+        "A file neither UTF-8 nor GB18030 is refused naming the encoding"
+        from trytond.exceptions import UserError
+        name = self.name("Société Générale")
+        before = self.counts()
+        for encoding, expected in [
+                ('latin-1', 'line 2'),
+                ('utf-16', 'UTF-16'),
+                ('utf-16-le', 'UTF-16'),
+                ]:
+            with self.subTest(encoding=encoding):
+                path = self.write_text(
+                    "name,city\n%s, Paris\n" % name, encoding)
+                with self.assertRaises(UserError) as context:
+                    Importer(DB_NAME, 'customers').run(path)
+                self.assertIn('UTF-8', context.exception.message)
+                self.assertIn(expected, context.exception.message)
+        self.assertEqual(self.counts(), before)
+        self.assertNotIn(name, self.names())
+
+    def test_cli_encoding_exit(self):
+        "crm-plus import exits non-zero with the encoding message"
+        from ...cli import main
+        path = self.write_text("name\n%s\n" % self.name("Ünïcode"), 'utf-16')
+        report = os.path.join(self.folder.name, 'report.csv')
+        with self.assertRaises(SystemExit) as context:
+            main(['--home', self.folder.name, 'import', 'customers', path,
+                    '--database', DB_NAME, '--report', report])
+        self.assertIsInstance(context.exception.code, str)
+        self.assertIn('UTF-16', context.exception.code)
+        self.assertFalse(os.path.exists(report))
+
+    def test_truncated_last_line(self):
+        "A last line cut short is reported, not imported as a cut row"
+        complete, cut = self.name("Complete"), self.name("Cut Quote")
+        path = self.write_text(
+            'name,mobile,city\n%s,13700000021,Beijing\n"%s,13700000022,Bei'
+            % (complete, cut))
+        report = os.path.join(self.folder.name, 'report.csv')
+        summary = Importer(DB_NAME, 'customers').run(path, report=report)
+        self.assertEqual((summary.imported, summary.rejected), (1, 1))
+        self.assertIn('quoted', self.read_report(report)[3])
+
+        short, last = self.name("Short"), self.name("Last Short")
+        path = self.write_text(
+            'name,mobile,city\n%s,13700000023,Beijing\n%s,1370000'
+            % (short, last))
+        summary = Importer(DB_NAME, 'customers').run(path, report=report)
+        self.assertEqual((summary.imported, summary.rejected), (1, 1))
+        self.assertIn('2 of 3 columns', self.read_report(report)[3])
+
+        # A complete last line without its line end is a row
+        ended = self.name("No Line End")
+        path = self.write_text(
+            'name,mobile,city\n%s,13700000024,Beijing' % ended)
+        summary = Importer(DB_NAME, 'customers').run(path)
+        self.assertEqual((summary.imported, summary.rejected), (1, 0))
+        names = self.names()
+        self.assertEqual(
+            {complete, short, ended, cut, last} & names,
+            {complete, short, ended})
+        self.assertFalse([n for n in names if 'Cut Quote' in n])
+
+    def test_oversized_cell(self):
+        "A 10 MB cell rejects its row, the others are imported"
+        huge = "x" * 10_000_000
+        before, after = self.name("Before Huge"), self.name("After Huge")
+        path = self.write_csv(['name', 'city'], [
+                [before, 'Beijing'],
+                [self.name("Huge"), huge],
+                [after, huge[:100]],
+                ])
+        report = os.path.join(self.folder.name, 'report.csv')
+        summary = Importer(DB_NAME, 'customers').run(path, report=report)
+        self.assertEqual((summary.imported, summary.rejected), (2, 1))
+        status, reason, cells = self.read_statuses(report)[3]
+        self.assertEqual(status, 'Rejected')
+        self.assertIn('"city"', reason)
+        self.assertIn('10000000', reason)
+        # The report keeps the start of the cell
+        self.assertLess(len(cells[1]), 2000)
+        self.assertTrue(cells[1].startswith('xxx'))
+        self.assertTrue({before, after} <= self.names())
+
+    def test_texts_of_rows(self):
+        "A row with a too long name is rejected with the model's reason"
+        path = self.write_csv(['name', 'mobile'], [
+                [self.name("Fine"), '13700000031'],
+                [self.name("Long" * 100), '13700000032'],
+                ])
+        report = os.path.join(self.folder.name, 'report.csv')
+        summary = Importer(DB_NAME, 'customers').run(path, report=report)
+        self.assertEqual((summary.imported, summary.rejected), (1, 1))
+        self.assertIn('too long', self.read_report(report)[3])
+
+    def test_stopped_run_reported(self):
+        "A run stopped mid-way reports which rows were imported or not"
+        from trytond.exceptions import UserError
+        from ..importer import CustomerSchema
+        rows = [[self.name("Stop %s" % i), '1370000004%s' % i]
+            for i in range(6)]
+        path = self.write_csv(['name', 'mobile'], rows)
+        report = os.path.join(self.folder.name, 'report.csv')
+        validate = CustomerSchema.validate
+
+        def failing_validate(schema, row):
+            if row.line == 5:
+                raise RuntimeError("disk on fire")
+            return validate(schema, row)
+
+        with patch.object(CustomerSchema, 'validate', failing_validate):
+            with self.assertRaises(UserError) as context:
+                Importer(DB_NAME, 'customers', batch_size=2).run(
+                    path, report=report)
+        message = context.exception.message
+        self.assertIn('disk on fire', message)
+        self.assertIn('line 4', message)
+        self.assertIn('2 rows were imported', message)
+        self.assertIn('4 not imported', message)
+        statuses = self.read_statuses(report)
+        self.assertEqual(
+            {line: status for line, (status, _, _) in statuses.items()},
+            {2: 'Imported', 3: 'Imported', 4: 'Not imported',
+                5: 'Not imported', 6: 'Not imported', 7: 'Not imported'})
+        names = self.names()
+        self.assertEqual(
+            [r[0] in names for r in rows],
+            [True, True, False, False, False, False])
+
+    def create_rep(self, login):
+        "Create a sales representative user with their employee"
+        with Transaction().start(DB_NAME, USER) as transaction:
+            pool = Pool()
+            User = pool.get('res.user')
+            Group = pool.get('res.group')
+            ModelData = pool.get('ir.model.data')
+            admin = User(USER)
+            employee = create_employee(admin.company, login)
+            group = Group(ModelData.get_id('crm_plus', 'group_sales_rep'))
+            User.create([{
+                        'login': login, 'name': login,
+                        'groups': [('add', [group.id])],
+                        'companies': [('add', [admin.company.id])],
+                        'company': admin.company.id,
+                        'employees': [('add', [employee.id])],
+                        'employee': employee.id,
+                        }])
+            transaction.commit()
+            return employee.id
+
+    def test_import_obeys_owner_rules(self):
+        "A representative cannot import customers owned by another one"
+        rep_a, rep_b = 'rep_a_' + self.tag, 'rep_b_' + self.tag
+        employee_a = self.create_rep(rep_a)
+        employee_b = self.create_rep(rep_b)
+        path = self.write_csv(['name', 'mobile', 'owner'], [
+                [self.name("Own"), '13700000051', rep_a],
+                [self.name("Other's"), '13700000052', rep_b],
+                [self.name("Pool"), '13700000053', ''],
+                ])
+        report = os.path.join(self.folder.name, 'report.csv')
+        before = self.counts()
+        for bulk in [True, False]:
+            with self.subTest(bulk=bulk), \
+                    patch('trytond.modules.crm_plus.customer.importer'
+                        '.CustomerSchema.bulk', bulk):
+                summary = Importer(DB_NAME, 'customers', user=rep_a).run(
+                    path, report=report)
+                if bulk:
+                    self.assertEqual(
+                        (summary.imported, summary.rejected), (2, 1))
+                    self.assertEqual(self.counts()[0] - before[0], 2)
+                self.assertIn(rep_b, self.read_report(report)[3])
+                self.assertIn('owner', self.read_report(report)[3])
+        with Transaction().start(DB_NAME, USER, readonly=True):
+            Party = Pool().get('party.party')
+            self.assertEqual(
+                {p.crm_owner.id if p.crm_owner else None
+                    for p in Party.search([
+                            ('name', 'in', [self.name("Own"),
+                                    self.name("Pool")])])},
+                {employee_a, None})
+            self.assertFalse(Party.search(
+                    [('crm_owner', '=', employee_b)]))
+
+    def test_hidden_duplicate_not_named(self):
+        "A duplicate of a customer the user cannot see is not named"
+        rep_c, rep_d = 'rep_c_' + self.tag, 'rep_d_' + self.tag
+        self.create_rep(rep_c)
+        employee_d = self.create_rep(rep_d)
+        hidden = self.name("隐藏的客户有限公司")
+        party_id = self.create_existing(
+            hidden, '91310115MA1H7GXJ12', '+86 21 6888 0099')
+        with Transaction().start(DB_NAME, USER) as transaction:
+            Party = Pool().get('party.party')
+            Party.write([Party(party_id)], {'crm_owner': employee_d})
+            transaction.commit()
+        path = self.write_csv(['name', 'uscc', 'phone'], [
+                [self.name("Renamed"), '91310115MA1H7GXJ12', ''],
+                [self.name("Other Name"), '', '021 6888 0099'],
+                [hidden, '', ''],
+                ])
+        report = os.path.join(self.folder.name, 'report.csv')
+        summary = Importer(DB_NAME, 'customers', user=rep_c).run(
+            path, report=report)
+        self.assertEqual((summary.imported, summary.rejected), (0, 3))
+        rejected = self.read_report(report)
+        for line in [2, 3]:
+            self.assertIn('cannot see', rejected[line])
+            self.assertNotIn(hidden, rejected[line])
+        # The name typed in the file is the user's own
+        self.assertIn('cannot see', rejected[4])
 
 class CsvImportTestCase(unittest.TestCase):
     "Tryton's CSV import keeps working for customers"

@@ -476,7 +476,8 @@ class AutomationTestCase(unittest.TestCase):
                     'quotation': 'error', 'email': 'pending',
                     'follow_up': 'pending'})
             self.assertEqual(records['sales'], [])
-            self.assertEqual(opportunity.state, 'lead')
+            # Past the first stage, not converted
+            self.assertEqual(opportunity.state, 'opportunity')
             self.assertEqual(self.smtp.messages, [])
 
     @with_transaction(context=CONTEXT)

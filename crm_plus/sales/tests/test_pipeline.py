@@ -84,3 +84,88 @@ class PipelineTestCase(unittest.TestCase):
                         days=expected)})
             self.assertEqual(Opportunity.search([('stale', '=', True)]), [])
 
+
+    @with_transaction()
+    def test_next_stage_keeps_state(self):
+        "Next stage moves along the open stages; past the first one it is an opportunity"
+        pool = Pool()
+        Opportunity = pool.get('sale.opportunity')
+        Pipeline = pool.get('crm.pipeline')
+        company = create_company()
+        with set_company(company):
+            pipeline = Pipeline.get_default(company.id)
+            open_stages = [s for s in pipeline.stages if s.kind == 'open']
+            opportunity = self._opportunity(company)
+            self.assertEqual(
+                (opportunity.stage, opportunity.state),
+                (open_stages[0], 'lead'))
+            for stage in open_stages[1:]:
+                self.assertEqual(opportunity.next_stage, stage)
+                Opportunity.crm_next_stage([opportunity])
+                self.assertEqual(
+                    (opportunity.stage, opportunity.state),
+                    (stage, 'opportunity'))
+            self.assertIsNone(opportunity.next_stage)
+            Opportunity.crm_next_stage([opportunity])
+            self.assertEqual(opportunity.stage, open_stages[-1])
+
+            # Back to the first stage is a lead again, and the other way
+            Opportunity.write([opportunity], {'stage': open_stages[0].id})
+            self.assertEqual(opportunity.state, 'lead')
+            Opportunity.opportunity([opportunity])
+            self.assertEqual(opportunity.stage, open_stages[1])
+            Opportunity.lead([opportunity])
+            self.assertEqual(
+                (opportunity.stage, opportunity.state),
+                (open_stages[0], 'lead'))
+
+            # Created in a later stage, it is an opportunity
+            later = self._opportunity(company, stage=open_stages[2].id)
+            self.assertEqual(later.state, 'opportunity')
+
+            # A lost one reopened in a later stage stays there
+            Opportunity.lost([later])
+            self.assertEqual(later.stage.kind, 'lost')
+            Opportunity.write([later], {'stage': open_stages[1].id})
+            self.assertEqual(
+                (later.stage, later.state), (open_stages[1], 'opportunity'))
+
+    @with_transaction()
+    def test_stage_date_given(self):
+        "A stage_date written with the stage is the date entered"
+        pool = Pool()
+        Opportunity = pool.get('sale.opportunity')
+        Pipeline = pool.get('crm.pipeline')
+        company = create_company()
+        with set_company(company):
+            pipeline = Pipeline.get_default(company.id)
+            started = dt.datetime.now() - dt.timedelta(days=20)
+            entered = dt.datetime.now() - dt.timedelta(days=6)
+            opportunity = self._opportunity(company, stage_date=started)
+            Opportunity.write([opportunity], {
+                    'stage': pipeline.stages[1].id,
+                    'stage_date': entered,
+                    })
+            self.assertEqual(opportunity.days_in_stage, 6)
+            last = max(opportunity.stage_history, key=lambda h: h.id)
+            self.assertEqual(last.date, entered)
+            self.assertEqual(last.duration, entered - started)
+
+    @with_transaction()
+    def test_order_by_stage_sequence(self):
+        "Opportunities ordered by stage follow the stage sequence"
+        pool = Pool()
+        Opportunity = pool.get('sale.opportunity')
+        Pipeline = pool.get('crm.pipeline')
+        company = create_company()
+        with set_company(company):
+            pipeline = Pipeline.get_default(company.id)
+            open_stages = [s for s in pipeline.stages if s.kind == 'open']
+            for stage in reversed(open_stages):
+                self._opportunity(company, stage=stage.id)
+            self.assertEqual(
+                [o.stage for o in Opportunity.search(
+                        [], order=[('stage', 'ASC')])],
+                open_stages)
+            self.assertNotEqual(
+                open_stages, sorted(open_stages, key=lambda s: s.name))

@@ -1,0 +1,115 @@
+"""The repository holds crm_plus only; ``./crm`` installs the frameworks.
+
+* no vendored framework code (sao, trytond, node_modules, a virtual
+  environment) is tracked by git;
+* ``./crm``'s web_client step installs sao from npm whenever the checkout has
+  no ``.sao/.installed`` marker of the wanted series, and skips it otherwise.
+  npm is replaced by a script on PATH that records its calls and builds a
+  package as ``npm pack`` does: the test checks the script's steps, not npm.
+"""
+import os
+import subprocess
+import tarfile
+import tempfile
+import unittest
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+# Folders of code that belongs to other projects
+VENDORED_DIRS = {
+    '.sao', 'node_modules', '.venv', 'venv', 'site-packages', 'trytond',
+    'sao', 'bower_components'}
+VENDORED_FILES = {'tryton-sao.js', 'tryton-sao.css'}
+
+FAKE_NPM = """#!/bin/sh
+echo "$*" >> "$NPM_LOG"
+case "$1" in
+    pack) cp "$NPM_PACKAGE" ./tryton-sao-8.0.11.tgz ;;
+    install) mkdir -p node_modules/jquery ;;
+esac
+"""
+
+
+# crm_plus's own translations, of sao strings too (crm_plus/locale/sao/)
+OWN_DIRS = ('crm_plus', 'locale')
+
+
+def vendored(paths):
+    return [
+        p for p in paths
+        if Path(p).parts[:2] != OWN_DIRS
+        and (VENDORED_DIRS & set(Path(p).parts[:-1])
+            or Path(p).name in VENDORED_FILES)]
+
+
+class RepositoryTest(unittest.TestCase):
+
+    def test_vendored_rule(self):
+        "The rule recognises vendored paths and leaves crm_plus's alone"
+        self.assertEqual(vendored([
+                    '.sao/.installed', '.sao/dist/tryton-sao.js',
+                    'x/node_modules/a/index.js', 'crm_plus/cli.py',
+                    'crm_plus/sales/view/pipeline_form.xml', 'crm',
+                    'crm_plus/locale/sao/zh_CN.po']),
+            ['.sao/.installed', '.sao/dist/tryton-sao.js',
+                'x/node_modules/a/index.js'])
+
+    @unittest.skipUnless((REPO / '.git').exists(), "not a git checkout")
+    def test_no_vendored_code_tracked(self):
+        "git tracks no framework code nor node_modules"
+        tracked = subprocess.run(
+            ['git', 'ls-files', '-z'], cwd=REPO, check=True,
+            capture_output=True, text=True).stdout.split('\0')
+        self.assertIn('crm_plus/tryton.cfg', tracked)
+        found = vendored(tracked)
+        self.assertFalse(
+            found, f"{len(found)} vendored files tracked, e.g. {found[:5]}")
+
+    def _web_client(self, tmp, sao):
+        env = dict(os.environ,
+            CRM_PLUS_SAO=str(sao),
+            NPM_LOG=str(tmp / 'npm.log'),
+            NPM_PACKAGE=str(tmp / 'package.tgz'),
+            PATH=f"{tmp / 'bin'}{os.pathsep}{os.environ['PATH']}")
+        subprocess.run(
+            ['bash', '-c', 'source "$0" && web_client', str(REPO / 'crm')],
+            env=env, check=True, capture_output=True)
+        log = tmp / 'npm.log'
+        return log.read_text().splitlines() if log.exists() else []
+
+    def test_web_client_installed_without_marker(self):
+        "./crm installs sao from npm when .sao/.installed is absent"
+        with tempfile.TemporaryDirectory() as tmp:
+            tmp = Path(tmp)
+            (tmp / 'bin').mkdir()
+            npm = tmp / 'bin' / 'npm'
+            npm.write_text(FAKE_NPM)
+            npm.chmod(0o755)
+            index = tmp / 'index.html'
+            index.write_text('<html></html>')
+            # the catalogue ./crm merges crm_plus's sao translations into
+            catalogue = tmp / 'zh_CN.json'
+            catalogue.write_text('{}')
+            with tarfile.open(tmp / 'package.tgz', 'w:gz') as package:
+                package.add(index, 'package/index.html')
+                package.add(catalogue, 'package/locale/zh_CN.json')
+            sao = tmp / 'sao'
+            sao.mkdir()
+            (sao / 'stale.js').write_text('')
+
+            calls = self._web_client(tmp, sao)
+            self.assertEqual(len(calls), 2, calls)
+            self.assertTrue(calls[0].startswith('pack '), calls)
+            self.assertIn('tryton-sao@8.0', calls[0])
+            self.assertTrue(calls[1].startswith('install '), calls)
+            self.assertTrue((sao / 'index.html').exists())
+            self.assertTrue((sao / 'node_modules' / 'jquery').is_dir())
+            self.assertFalse((sao / 'stale.js').exists())
+            self.assertEqual((sao / '.installed').read_text().strip(), '8.0')
+
+            # installed: a second run does not call npm
+            self.assertEqual(self._web_client(tmp, sao), calls)
+
+            # a marker of another series (or an empty one) reinstalls
+            (sao / '.installed').write_text('')
+            self.assertEqual(len(self._web_client(tmp, sao)), 4)
