@@ -8,6 +8,7 @@ import datetime as dt
 from sql import Null
 from sql.aggregate import Max
 
+from trytond import backend
 from trytond.exceptions import UserError
 from trytond.i18n import gettext
 from trytond.model import ModelSQL, ModelView, fields, sequence_ordered
@@ -270,7 +271,7 @@ class Party(TextInputMixin, metaclass=PoolMeta):
         query = cls._crm_contact_owners_query()
         result = {p.id: [] for p in parties}
         for sub_ids in grouped_slice(
-                list(result), Transaction().database.IN_MAX):
+                list(result), backend.MAX_QUERY_PARAMS):
             sub_query = query.select(
                 query.person, query.crm_owner,
                 where=query.person.in_(list(sub_ids)))
