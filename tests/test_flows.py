@@ -144,7 +144,12 @@ class FlowsTest(system.WebClientCase):
     def type(self, name, text, scope=None):
         "Type text into a field and leave it, as Tab does"
         from selenium.webdriver.common.keys import Keys
-        element = self.field(name, scope)
+        # sao keeps a new record's inputs read-only until its defaults came
+        element = self.wait(lambda d: next(
+                (e for e in [self.field(name, scope)]
+                    if e.is_displayed() and e.is_enabled()
+                    and not e.get_attribute('readonly')), None),
+            f"the field {name} is not editable")
         element.click()
         element.clear()
         element.send_keys(text, Keys.TAB)
