@@ -773,8 +773,13 @@ class _Loader:
             'won': (60, MAX_AGE), 'lost': (30, MAX_AGE)}[state]
         start_date = self.today - dt.timedelta(days=rng.randint(*days_ago))
         opportunity = Opportunity(party=party, start_date=start_date)
-        opportunity.employee = rng.choice(self.employees[1:]
+        salesman = rng.choice(self.employees[1:]
             if rng.random() < 0.85 else self.employees[:1])
+        # A representative works the deals of the customers they own (they
+        # may not read another's customer); the manager takes any
+        if party.crm_owner and salesman.id != self.employees[0].id:
+            salesman = party.crm_owner
+        opportunity.employee = salesman
         opportunity.payment_term = rng.choice(self.payment_terms)
         contacts = [c for c in party.contact_mechanisms if c.name]
         opportunity.contact = rng.choice(contacts)
