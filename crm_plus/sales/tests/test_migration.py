@@ -4,6 +4,7 @@ from decimal import Decimal
 
 from trytond import backend
 from trytond.modules.company.tests import create_company, set_company
+from trytond.modules.crm_plus.migration import rename_model
 from trytond.pool import Pool
 from trytond.tests.test_tryton import (
     activate_module, drop_db, with_transaction)
@@ -31,11 +32,6 @@ class MigrationTestCase(unittest.TestCase):
         drop_db()
         activate_module('crm_plus')
 
-    def _rename_back(self, table, column, new, old):
-        cursor = Transaction().connection.cursor()
-        cursor.execute(*table.update([column], [old], where=column == new))
-        return cursor.rowcount
-
     def _names(self, table, column, names):
         cursor = Transaction().connection.cursor()
         cursor.execute(*table.select(
@@ -54,6 +50,7 @@ class MigrationTestCase(unittest.TestCase):
         Translation = pool.get('ir.translation')
         Attachment = pool.get('ir.attachment')
         TreeWidth = pool.get('ir.ui.view_tree_width')
+        View = pool.get('ir.ui.view')
         User = pool.get('res.user')
         TableHandler = backend.TableHandler
         cursor = Transaction().connection.cursor()
@@ -75,8 +72,19 @@ class MigrationTestCase(unittest.TestCase):
                     'user': User(Transaction().user).id, 'width': 120,
                     }])
 
-        # Make the database the previous version left
-        TableHandler.table_rename('crm_sale_target', 'crm_sales_target')
+        views = {n: View.search_count([('model', '=', n)])
+            for n in RENAMED.values()}
+        self.assertTrue(all(views.values()))
+
+        # Make the database the previous version left: the migration the
+        # other way round, checked on the columns below
+        for old, new in RENAMED.items():
+            if new == Target.__name__:
+                rename_model(new, old, Target._table, 'crm_sales_target')
+            else:
+                rename_model(new, old)
+        self.assertTrue(TableHandler.table_exist('crm_sales_target'))
+        self.assertFalse(TableHandler.table_exist('crm_sale_target'))
         ir_model = Model.__table__()
         ir_model_field = ModelField.__table__()
         ir_model_access = ModelAccess.__table__()
@@ -84,26 +92,34 @@ class MigrationTestCase(unittest.TestCase):
         tree_width = TreeWidth.__table__()
         translation = Translation.__table__()
         attachment_table = Attachment.__table__()
-        for old, new in RENAMED.items():
+        checked = [
+            (ir_model, ir_model.name),
+            (ir_model_field, ir_model_field.model),
+            (ir_model_access, ir_model_access.model),
+            (act_window, act_window.res_model),
+            (act_window, act_window.context_model),
+            (tree_width, tree_width.model),
+            ]
+        for table, column in checked:
             self.assertEqual(
-                self._rename_back(ir_model, ir_model.name, new, old), 1)
-            self.assertGreater(self._rename_back(
-                    ir_model_field, ir_model_field.model, new, old), 0)
-            self._rename_back(
-                ir_model_access, ir_model_access.model, new, old)
-            self._rename_back(act_window, act_window.res_model, new, old)
-            self._rename_back(
-                act_window, act_window.context_model, new, old)
-            self._rename_back(tree_width, tree_width.model, new, old)
-        cursor.execute(*translation.update(
-                [translation.name], ['crm.sales.target,amount'],
-                where=(translation.name == 'crm.sale.target,amount')
-                & (translation.type == 'field')))
-        self.assertGreater(cursor.rowcount, 0)
-        cursor.execute(*attachment_table.update(
-                [attachment_table.resource],
-                ['crm.sales.target,%s' % target.id],
+                self._names(table, column, RENAMED.values()), [])
+        self.assertEqual(
+            self._names(ir_model, ir_model.name, RENAMED), sorted(RENAMED))
+        self.assertEqual(
+            View.search_count([('model', 'in', list(RENAMED))]),
+            sum(views.values()))
+        self.assertTrue(TreeWidth.search(
+                [('model', '=', 'crm.sales.target'),
+                    ('field', '=', 'amount')]))
+        cursor.execute(*attachment_table.select(
+                attachment_table.resource,
                 where=attachment_table.id == attachment.id))
+        self.assertEqual(
+            cursor.fetchall(), [('crm.sales.target,%s' % target.id,)])
+        self.assertTrue(Translation.search([
+                    ('name', '=', 'crm.sales.target,amount'),
+                    ('type', '=', 'field'),
+                    ]))
 
         # The update of the module
         for name in RENAMED.values():
@@ -116,14 +132,7 @@ class MigrationTestCase(unittest.TestCase):
         self.assertEqual(
             [(i, Decimal(str(a))) for i, a in cursor],
             [(target.id, Decimal('1200.00'))])
-        for table, column in [
-                (ir_model, ir_model.name),
-                (ir_model_field, ir_model_field.model),
-                (ir_model_access, ir_model_access.model),
-                (act_window, act_window.res_model),
-                (act_window, act_window.context_model),
-                (tree_width, tree_width.model),
-                ]:
+        for table, column in checked:
             self.assertEqual(self._names(table, column, RENAMED), [])
         self.assertEqual(
             self._names(ir_model, ir_model.name, RENAMED.values()),
@@ -138,6 +147,9 @@ class MigrationTestCase(unittest.TestCase):
                 sorted(field_names), sorted(pool.get(name)._fields))
         self.assertTrue(ModelAccess.search(
                 [('model', '=', 'crm.sale.target')]))
+        self.assertEqual(
+            {n: View.search_count([('model', '=', n)]) for n in views},
+            views)
         self.assertTrue(TreeWidth.search(
                 [('model', '=', 'crm.sale.target'), ('field', '=', 'amount')]))
         self.assertEqual(
