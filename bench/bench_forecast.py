@@ -7,7 +7,7 @@ Usage (the database must not exist yet, or already hold the bench data):
 
 It creates the database, activates crm_plus, inserts the opportunities (and
 a tenth as many confirmed sales) with bulk SQL copies of one record made by
-the ORM, then reads crm.sales.forecast for a year and the pipeline report.
+the ORM, then reads crm.sale.forecast for a year and the pipeline report.
 Prints figures, asserts nothing.
 """
 import datetime as dt
@@ -195,7 +195,7 @@ def main():
 
         def forecast(**extra):
             with Transaction().set_context(context, **extra):
-                Forecast = pool.get('crm.sales.forecast')
+                Forecast = pool.get('crm.sale.forecast')
                 rows = Forecast.read(
                     [f.id for f in Forecast.search([])], fields)
                 return f'{len(rows)} months'

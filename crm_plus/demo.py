@@ -853,7 +853,7 @@ class _Loader:
 
     def create_targets(self):
         "Monthly targets of the company and its representatives for a year"
-        Target = Model.get('crm.sales.target')
+        Target = Model.get('crm.sale.target')
         first = self.today.replace(day=1)
         targets = []
         for delta in range(-6, 6):

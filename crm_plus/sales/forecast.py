@@ -20,6 +20,7 @@ from trytond.pool import Pool, PoolMeta
 from trytond.pyson import Eval
 from trytond.transaction import Transaction
 
+from ..migration import rename_model
 from ..security import ReadOnlyQueryMixin
 from .opportunity import OPEN_STATES
 from .pipeline import SalesFilterContextMixin, restricted_employees
@@ -53,7 +54,7 @@ class Configuration(metaclass=PoolMeta):
 
 
 class SalesTarget(ModelSQL, ModelView):
-    __name__ = 'crm.sales.target'
+    __name__ = 'crm.sale.target'
     __string__ = "Sales Target"
     company = fields.Many2One('company.company', "Company", required=True)
     month = fields.Date(
@@ -83,6 +84,13 @@ class SalesTarget(ModelSQL, ModelView):
         cls._order = [('month', 'DESC'), ('id', 'DESC')]
 
     @classmethod
+    def __register__(cls, module):
+        # Migration from crm.sales.target
+        rename_model(
+            'crm.sales.target', cls.__name__, 'crm_sales_target', cls._table)
+        super().__register__(module)
+
+    @classmethod
     def default_company(cls):
         return Transaction().context.get('company')
 
@@ -103,7 +111,7 @@ class SalesTarget(ModelSQL, ModelView):
 
 
 class Forecast(ReadOnlyQueryMixin, ModelSQL, ModelView):
-    __name__ = 'crm.sales.forecast'
+    __name__ = 'crm.sale.forecast'
     __string__ = "Sales Forecast"
     month = fields.Function(fields.Date("Month Start"), 'get_month')
     period = fields.Function(fields.Char("Month"), 'get_period')
@@ -132,6 +140,12 @@ class Forecast(ReadOnlyQueryMixin, ModelSQL, ModelView):
     def __setup__(cls):
         super().__setup__()
         cls._order = [('id', 'ASC')]
+
+    @classmethod
+    def __register__(cls, module):
+        # Migration from crm.sales.forecast
+        rename_model('crm.sales.forecast', cls.__name__)
+        super().__register__(module)
 
     @classmethod
     def _employees(cls):
@@ -236,7 +250,7 @@ class Forecast(ReadOnlyQueryMixin, ModelSQL, ModelView):
         pool = Pool()
         Opportunity = pool.get('sale.opportunity')
         Stage = pool.get('crm.pipeline.stage')
-        Target = pool.get('crm.sales.target')
+        Target = pool.get('crm.sale.target')
         context = Transaction().context
         company = context.get('company')
         numeric = Opportunity.amount.sql_type().base
@@ -383,8 +397,14 @@ class Forecast(ReadOnlyQueryMixin, ModelSQL, ModelView):
 
 
 class ForecastContext(SalesFilterContextMixin, ModelView):
-    __name__ = 'crm.sales.forecast.context'
+    __name__ = 'crm.sale.forecast.context'
     __string__ = "Sales Forecast Context"
+
+    @classmethod
+    def __register__(cls, module):
+        # Migration from crm.sales.forecast.context
+        rename_model('crm.sales.forecast.context', cls.__name__)
+        super().__register__(module)
 
     @classmethod
     def __setup__(cls):

@@ -72,11 +72,13 @@ class Opportunity(TextInputMixin, metaclass=PoolMeta):
             help="Time from creation to won or lost, from the stage "
             "history."),
         'get_cycle_time')
-    loss_reason = fields.Many2One(
-        'crm.lost_reason', "Lost Reason", ondelete='RESTRICT',
+    lost_reason_category = fields.Many2One(
+        'crm.lost_reason', "Lost Reason Category", ondelete='RESTRICT',
         states={
             'invisible': Eval('state') != 'lost',
-            })
+            },
+        help="The kind of reason the deal was lost for; the details go in "
+        "the text of the reason for loss.")
     competitor = fields.Char(
         "Competitor",
         states={
@@ -86,6 +88,13 @@ class Opportunity(TextInputMixin, metaclass=PoolMeta):
     crm_team = fields.Function(
         fields.Many2One('crm.team', "Team"),
         'get_crm_team', searcher='search_crm_team')
+
+    @classmethod
+    def __register__(cls, module):
+        table_h = cls.__table_handler__(module)
+        # Migration from loss_reason: named after stock's lost_reason text
+        table_h.column_rename('loss_reason', 'lost_reason_category')
+        super().__register__(module)
 
     @classmethod
     def __setup__(cls):
@@ -444,7 +453,7 @@ class Opportunity(TextInputMixin, metaclass=PoolMeta):
         default = default.copy() if default is not None else {}
         default.setdefault('stage_history')
         default.setdefault('stage_date')
-        default.setdefault('loss_reason')
+        default.setdefault('lost_reason_category')
         default.setdefault('competitor')
         return super().copy(opportunities, default=default)
 

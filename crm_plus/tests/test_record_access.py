@@ -389,7 +389,7 @@ class RecordAccessTestCase(unittest.TestCase):
                 self.assertTrue(rows)
                 for name in [
                         'crm.customer.timeline', 'crm.pipeline.stage.report',
-                        'crm.sales.forecast']:
+                        'crm.sale.forecast']:
                     with self.subTest(model=name):
                         with self.assertRaises(AccessError):
                             pool.get(name).create([{}])
