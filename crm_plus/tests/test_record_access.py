@@ -15,26 +15,15 @@ from trytond.modules import crm_plus
 from trytond.modules.account.tests import create_chart
 from trytond.modules.company.tests import (
     create_company, create_employee, set_company)
+from trytond.modules.crm_plus.tests.tools import CrmPlusDatabase
 from trytond.pool import Pool
 from trytond.rpc import RPC
-from trytond.tests.test_tryton import (
-    activate_module, drop_db, with_transaction)
+from trytond.tests.test_tryton import with_transaction
 from trytond.transaction import Transaction
 
 
-class RecordAccessTestCase(unittest.TestCase):
+class RecordAccessTestCase(CrmPlusDatabase, unittest.TestCase):
     "Test the record rules on export, on_change, chat, history, creation"
-
-    @classmethod
-    def setUpClass(cls):
-        super().setUpClass()
-        drop_db()
-        activate_module('crm_plus')
-
-    @classmethod
-    def tearDownClass(cls):
-        super().tearDownClass()
-        drop_db()
 
     def _setup(self, company):
         "Representatives A and B with a customer, a contact, a sale each"

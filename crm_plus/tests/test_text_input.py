@@ -4,9 +4,9 @@ from trytond.model import ModelStorage, fields
 from trytond.model.exceptions import SizeValidationError
 from trytond.modules.company.tests import (
     create_company, create_employee, set_company)
+from trytond.modules.crm_plus.tests.tools import CrmPlusDatabase
 from trytond.pool import Pool
-from trytond.tests.test_tryton import (
-    TestCase, activate_module, drop_db, with_transaction)
+from trytond.tests.test_tryton import TestCase, with_transaction
 from trytond.transaction import Transaction
 
 from ..text_input import (
@@ -31,19 +31,8 @@ SYSTEM_TEXTS = {
     }
 
 
-class TextInputTestCase(TestCase):
+class TextInputTestCase(CrmPlusDatabase, TestCase):
     "Test the limits of the texts users type"
-
-    @classmethod
-    def setUpClass(cls):
-        super().setUpClass()
-        drop_db()
-        activate_module('crm_plus')
-
-    @classmethod
-    def tearDownClass(cls):
-        super().tearDownClass()
-        drop_db()
 
     def records(self, company):
         """Return [(Model, record, text field, kind)] of the models users

@@ -1,24 +1,13 @@
 from trytond.modules.company.tests import create_company, set_company
+from trytond.modules.crm_plus.tests.tools import CrmPlusDatabase
 from trytond.pool import Pool
 from trytond.pyson import PYSONDecoder
-from trytond.tests.test_tryton import (
-    TestCase, activate_module, drop_db, with_transaction)
+from trytond.tests.test_tryton import TestCase, with_transaction
 from trytond.transaction import Transaction
 
 
-class AddressTestCase(TestCase):
+class AddressTestCase(CrmPlusDatabase, TestCase):
     "Test the Chinese addresses"
-
-    @classmethod
-    def setUpClass(cls):
-        super().setUpClass()
-        drop_db()
-        activate_module('crm_plus')
-
-    @classmethod
-    def tearDownClass(cls):
-        super().tearDownClass()
-        drop_db()
 
     def create_china(self):
         "China with the English names that trytond_import_countries gives"

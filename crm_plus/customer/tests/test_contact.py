@@ -1,23 +1,12 @@
 from trytond.model.exceptions import ValidationError
+from trytond.modules.crm_plus.tests.tools import CrmPlusDatabase
 from trytond.pool import Pool
-from trytond.tests.test_tryton import (
-    TestCase, activate_module, drop_db, with_transaction)
+from trytond.tests.test_tryton import TestCase, with_transaction
 from trytond.transaction import Transaction
 
 
-class ContactTestCase(TestCase):
+class ContactTestCase(CrmPlusDatabase, TestCase):
     "Test the contacts of enterprises"
-
-    @classmethod
-    def setUpClass(cls):
-        super().setUpClass()
-        drop_db()
-        activate_module('crm_plus')
-
-    @classmethod
-    def tearDownClass(cls):
-        super().tearDownClass()
-        drop_db()
 
     def create_contact(self, **values):
         pool = Pool()

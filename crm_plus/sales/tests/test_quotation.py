@@ -11,9 +11,9 @@ from decimal import Decimal
 from trytond.modules.company.tests import create_company, set_company
 from trytond.modules.crm_plus.sales.tests.test_automation import pdf_text
 from trytond.modules.currency.tests import create_currency
+from trytond.modules.crm_plus.tests.tools import CrmPlusDatabase
 from trytond.pool import Pool
-from trytond.tests.test_tryton import (
-    activate_module, drop_db, with_transaction)
+from trytond.tests.test_tryton import with_transaction
 
 PO = os.path.join(
     os.path.dirname(__file__), '..', '..', 'locale', 'zh_CN.po')
@@ -41,19 +41,8 @@ def pdf_pages(data, directory):
     return pages, sorted(glob.glob(os.path.join(directory, 'page*.png')))
 
 
-class QuotationTestCase(unittest.TestCase):
+class QuotationTestCase(CrmPlusDatabase, unittest.TestCase):
     "Test the quotation report"
-
-    @classmethod
-    def setUpClass(cls):
-        super().setUpClass()
-        drop_db()
-        activate_module('crm_plus')
-
-    @classmethod
-    def tearDownClass(cls):
-        super().tearDownClass()
-        drop_db()
 
     def quote(self, lang=None, **values):
         "A quoted sale of 2 routers at 1,200 to a new customer"
