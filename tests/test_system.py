@@ -837,6 +837,13 @@ class SmokeTestCase(WebClientCase):
         if screen is None:
             return
         cls.opened.append(where)
+        # sao draws the rows of a long list a moment after loading them
+        deadline = time.monotonic() + 5
+        while (screen['view_type'] == 'tree'
+                and (screen['loaded'] or screen['count'])
+                and not screen['rows'] and time.monotonic() < deadline):
+            time.sleep(0.25)
+            screen = cls.screen() or screen
         if screen['view_type'] == 'tree' and (
                 screen['loaded'] or screen['count']) and not screen['rows']:
             cls.empty_lists.append((where,
