@@ -37,7 +37,7 @@ from pathlib import Path
 from trytond.modules.crm_plus.cli import write_config
 from trytond.modules.crm_plus.sources import cache_dir, module_hash
 
-__all__ = ['BACKENDS', 'instance', 'RpcError']
+__all__ = ['BACKENDS', 'instance', 'RpcError', 'free_port', 'instance_env']
 
 REPO = Path(__file__).resolve().parent.parent
 VENV = Path(os.environ.get('CRM_PLUS_VENV') or REPO / '.venv')
@@ -178,7 +178,7 @@ class _Model:
         return call
 
 
-def _free_port():
+def free_port():
     ports = os.environ.get('CRM_PLUS_PORTS')
     candidates = [0]
     if ports:
@@ -222,7 +222,7 @@ class Instance:
             self.database = f'{PG_PREFIX}{os.getpid()}_{secrets.token_hex(3)}'
             uri = PG_URI
         template = self._copy_template()
-        port = _free_port()
+        port = free_port()
         self.url = f'http://127.0.0.1:{port}/'
         write_config(self.home, listen=f'127.0.0.1:{port}', uri=uri,
             database=self.database)

@@ -24,7 +24,6 @@ import re
 import secrets
 import os
 import shutil
-import socket
 import subprocess
 import tempfile
 import time
@@ -32,6 +31,8 @@ import unittest
 import urllib.error
 import urllib.request
 from pathlib import Path
+
+from harness import free_port, instance_env
 
 REPO = Path(__file__).resolve().parent.parent
 VENV = Path(os.environ.get('CRM_PLUS_VENV') or REPO / '.venv')
@@ -100,15 +101,6 @@ print(json.dumps({
 _home = None
 
 
-def instance_env(home):
-    """The environment of a command against the instance in home: its own
-    SQLite configuration, never the test database of the caller"""
-    env = {k: v for k, v in os.environ.items()
-        if not k.startswith('TRYTOND_') and k not in {'DB_NAME', 'DB_CACHE'}}
-    env['CRM_PLUS_HOME'] = str(home)
-    return env
-
-
 def run_setup(home, label):
     "Run the README's set-up on home, print and return its duration"
     start = time.monotonic()
@@ -171,21 +163,6 @@ class SetupTest(unittest.TestCase):
         self.assertEqual(after['parties'], before['parties'])
         self.assertEqual(password_file.read_text(), password,
             "the second set-up changed the administrator password")
-
-
-def free_port():
-    """A free port of 127.0.0.1: the first free one of CRM_PLUS_PORTS
-    ("first-last", for machines whose users share out the ports) if set,
-    else one the system picks"""
-    first, _, last = os.environ.get('CRM_PLUS_PORTS', '0-0').partition('-')
-    for port in range(int(first), int(last or first) + 1):
-        with socket.socket() as sock:
-            try:
-                sock.bind(('127.0.0.1', port))
-            except OSError:
-                continue
-            return sock.getsockname()[1]
-    raise AssertionError(f"no free port in CRM_PLUS_PORTS {first}-{last}")
 
 
 def has_chromium():
