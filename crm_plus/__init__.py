@@ -15,3 +15,4 @@ framework.install()
 # (a server has loaded the backend before it loads its modules)
 if 'trytond.backend' in sys.modules:
     from . import web  # noqa: F401
+    from .api import routes  # noqa: F401

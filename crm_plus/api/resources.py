@@ -1,0 +1,581 @@
+"""The resources of the CRM API, by name (see resource.py)."""
+from trytond.i18n import gettext
+from trytond.pool import Pool
+
+from ..customer.normalize import (
+    InvalidValue, normalize_code, normalize_uscc, parse_phone, validate_email)
+from .resource import (
+    Action, ApiError, Field, Resource, bad_request, created_updated,
+    not_found)
+
+RESOURCES = {}
+
+
+def register(cls):
+    RESOURCES[cls.name] = cls()
+    return cls
+
+
+def _invalid(message_id, value):
+    return ApiError(422, 'validation_error', gettext(
+            f'crm_plus.{message_id}', value=value))
+
+
+def valid_uscc(value):
+    try:
+        return normalize_uscc(value)
+    except InvalidValue:
+        raise _invalid('msg_customer_import_invalid_uscc', value)
+
+
+def valid_id_number(value):
+    try:
+        return normalize_code('cn_ric', value)
+    except InvalidValue:
+        raise _invalid('msg_api_invalid_id_number', value)
+
+
+def valid_phone(value):
+    if not parse_phone(value):
+        raise _invalid('msg_customer_import_invalid_phone', value)
+    return value
+
+
+def valid_email(value):
+    try:
+        return validate_email(value)
+    except InvalidValue:
+        raise _invalid('msg_customer_import_invalid_email', value)
+
+
+def _mechanism_setter(type_):
+    "Set the first contact mechanism of type_ of a customer"
+    def setter(values, value, record=None):
+        existing = [m for m in (record.contact_mechanisms if record else [])
+            if m.type == type_]
+        if existing and value:
+            action = ('write', [existing[0].id], {'value': value})
+        elif existing:
+            action = ('delete', [existing[0].id])
+        elif value:
+            action = ('create', [{'type': type_, 'value': value}])
+        else:
+            return
+        values.setdefault('contact_mechanisms', []).append(action)
+    return setter
+
+
+def _first_address(party):
+    return party.addresses[0].full_address if party.addresses else None
+
+
+def _enum(name, source, values, description, **kwargs):
+    return Field(name, source, 'enum', description, enum=tuple(values),
+        **kwargs)
+
+
+@register
+class Customers(Resource):
+    name = 'customers'
+    model = 'party.party'
+    description = ("Enterprise and individual customers (客户). A "
+        "representative's key lists the customers they own and the public "
+        "pool.")
+    domain = [('crm_kind', '!=', None)]
+    fields = [
+        Field('id', 'id', 'integer', "Identifier.", readonly=True,
+            sort=True),
+        _enum('kind', 'crm_kind', ['enterprise', 'individual'],
+            "Enterprise (企业) or individual (个人).", required=True,
+            filter=True, nullable=False),
+        Field('name', 'name', description="Name.", required=True,
+            filter=True, sort=True, max_length=500, nullable=False),
+        Field('code', 'code', description="Customer code (set by the "
+            "sequence when empty).", filter=True, sort=True,
+            max_length=100),
+        Field('uscc', 'crm_uscc', description="Unified social credit code "
+            "(统一社会信用代码) of an enterprise, 18 characters.",
+            filter=True, validator=valid_uscc, max_length=40),
+        Field('industry_id', 'crm_industry', 'integer', "Industry id.",
+            filter=True),
+        Field('industry', 'crm_industry.rec_name', description="Industry "
+            "name.", readonly=True),
+        _enum('size', 'crm_headcount', ['1-10', '11-50', '51-200',
+                '201-500', '501-1000', '1000+'], "Number of employees.",
+            filter=True),
+        _enum('revenue', 'crm_revenue', ['lt1m', '1m-10m', '10m-50m',
+                '50m-100m', '100m-1b', 'gt1b'], "Annual revenue (CNY).",
+            filter=True),
+        Field('website', 'crm_website', description="Website.",
+            max_length=500),
+        _enum('gender', 'crm_gender', ['female', 'male'],
+            "Gender of an individual.", filter=True),
+        Field('birthday', 'crm_birthday', 'date', "Birthday of an "
+            "individual (managers only).", filter=True),
+        Field('age', 'crm_age', 'integer', "Age of an individual "
+            "(managers only).", readonly=True),
+        Field('id_number', 'crm_id_number', description="Resident identity "
+            "card number of an individual (managers only).",
+            validator=valid_id_number, max_length=40),
+        _enum('lifecycle', 'crm_lifecycle', ['potential', 'active',
+                'at_risk', 'lost'], "Lifecycle status, moved by sales and "
+            "inactivity.", readonly=True, filter=True, sort=True),
+        Field('source_id', 'crm_source', 'integer', "Source id.",
+            filter=True),
+        Field('source', 'crm_source.rec_name', description="Source name.",
+            readonly=True),
+        Field('level_id', 'crm_level', 'integer', "Level id.", filter=True),
+        Field('level', 'crm_level.rec_name', description="Level name.",
+            readonly=True),
+        Field('tags', 'categories', 'array', "Tag names.", readonly=True),
+        Field('owner_id', 'crm_owner', 'integer', "Employee id of the "
+            "owner (empty: the public pool).", filter=True),
+        Field('owner', 'crm_owner.rec_name', description="Owner name.",
+            readonly=True),
+        Field('team_id', 'crm_team', 'integer', "Sales team id.",
+            filter=True),
+        Field('team', 'crm_team.rec_name', description="Sales team name.",
+            readonly=True),
+        Field('phone', 'phone', description="Main phone.",
+            setter=_mechanism_setter('phone'), validator=valid_phone,
+            reads=('contact_mechanisms',), max_length=100),
+        Field('mobile', 'mobile', description="Main mobile phone.",
+            setter=_mechanism_setter('mobile'), validator=valid_phone,
+            reads=('contact_mechanisms',), max_length=100),
+        Field('email', 'email', description="Main e-mail address.",
+            setter=_mechanism_setter('email'), validator=valid_email,
+            reads=('contact_mechanisms',), max_length=320),
+        Field('address', None, description="First address, formatted.",
+            readonly=True, getter=_first_address, reads=('addresses',)),
+        *created_updated(),
+        ]
+
+    def _party_action(button):
+        def action(record, body):
+            getattr(Pool().get('party.party'), button)([record])
+        return action
+
+    actions = [
+        Action('claim', _party_action('crm_claim'),
+            "Take a customer of the public pool."),
+        Action('reactivate', _party_action('crm_reactivate'),
+            "Reactivate an at-risk or lost customer."),
+        ]
+
+
+@register
+class Contacts(Resource):
+    name = 'contacts'
+    model = 'crm.contact'
+    description = "Persons of enterprise customers (联系人)."
+    fields = [
+        Field('id', 'id', 'integer', "Identifier.", readonly=True,
+            sort=True),
+        Field('customer_id', 'enterprise', 'integer', "The enterprise "
+            "customer.", required=True, filter=True, reference='customers',
+            nullable=False),
+        Field('name', 'person_name', description="Name of the person.",
+            required=True, filter=True, max_length=500, nullable=False),
+        Field('position', 'position', description="Job title.",
+            filter=True, max_length=200),
+        Field('department', 'department', description="Department.",
+            filter=True, max_length=200),
+        Field('phone', 'phone', description="Work phone.",
+            validator=valid_phone, max_length=100),
+        Field('email', 'email', description="Work e-mail.",
+            validator=valid_email, max_length=320),
+        _enum('decision_role', 'decision_role', ['decision_maker',
+                'influencer', 'user', 'gatekeeper', 'other'],
+            "Role in buying decisions.", filter=True),
+        Field('birthday', 'birthday', 'date', "Birthday (managers only)."),
+        Field('primary', 'primary', 'boolean', "Main contact of the "
+            "enterprise.", filter=True),
+        Field('notes', 'notes', 'text', "Notes.", max_length=100_000),
+        *created_updated(),
+        ]
+
+
+@register
+class Interactions(Resource):
+    name = 'interactions'
+    model = 'crm.interaction'
+    description = ("Calls, e-mails, meetings, visits, messages and notes "
+        "logged with a customer (跟进记录).")
+    order = ['-date', 'id']
+    fields = [
+        Field('id', 'id', 'integer', "Identifier.", readonly=True,
+            sort=True),
+        Field('customer_id', 'party', 'integer', "The customer.",
+            required=True, filter=True, reference='customers',
+            nullable=False),
+        _enum('type', 'type', ['call', 'email', 'meeting', 'visit',
+                'message', 'note'], "Kind of interaction.", required=True,
+            filter=True, nullable=False),
+        Field('date', 'date', 'datetime', "When it happened.",
+            filter=True, sort=True, nullable=False),
+        _enum('direction', 'direction', ['inbound', 'outbound',
+                'internal'], "Direction.", filter=True, nullable=False),
+        Field('duration', None, 'integer', "Duration in seconds.",
+            reads=('duration',), getter=lambda r: r.duration,
+            setter=lambda values, value, record=None: values.update(
+                duration=_seconds(value))),
+        Field('subject', 'subject', description="Subject.", required=True,
+            filter=True, max_length=500, nullable=False),
+        Field('summary', 'summary', 'text', "Summary.", max_length=100_000),
+        _enum('outcome', 'outcome', ['positive', 'neutral', 'negative',
+                'no_answer'], "Outcome.", filter=True),
+        Field('next_step', 'next_step', description="Next step.",
+            max_length=500),
+        Field('follow_up_date', 'follow_up_date', 'date', "Date of the "
+            "follow-up to create."),
+        Field('follow_up_user_id', 'follow_up_user', 'integer',
+            "User responsible for the follow-up."),
+        Field('user_id', 'user', 'integer', "User who logged it.",
+            readonly=True, filter=True),
+        *created_updated(),
+        ]
+
+
+def _seconds(value):
+    import datetime as dt
+    if value is None:
+        return None
+    if value < 0:
+        raise ValueError(value)
+    return dt.timedelta(seconds=value)
+
+
+def _button(model, name):
+    def action(record, body):
+        getattr(Pool().get(model), name)([record])
+    return action
+
+
+@register
+class FollowUps(Resource):
+    name = 'follow-ups'
+    model = 'crm.follow_up'
+    description = "Follow-ups due by a user (待办跟进)."
+    order = ['due_date', 'id']
+    fields = [
+        Field('id', 'id', 'integer', "Identifier.", readonly=True,
+            sort=True),
+        Field('customer_id', 'party', 'integer', "The customer.",
+            required=True, filter=True, reference='customers',
+            nullable=False),
+        Field('interaction_id', 'interaction', 'integer', "The interaction "
+            "it follows.", filter=True, reference='interactions'),
+        Field('description', 'description', description="What to do.",
+            required=True, max_length=500, nullable=False),
+        Field('due_date', 'due_date', 'date', "Due date.", required=True,
+            filter=True, sort=True, nullable=False),
+        Field('user_id', 'user', 'integer', "Responsible user.",
+            filter=True, nullable=False),
+        _enum('state', 'state', ['open', 'done', 'cancelled'], "State.",
+            readonly=True, filter=True),
+        Field('overdue', 'overdue', 'boolean', "Open and past due.",
+            readonly=True, filter=True),
+        Field('done_at', 'done_date', 'datetime', "When it was done.",
+            readonly=True),
+        *created_updated(),
+        ]
+    actions = [
+        Action('done', _button('crm.follow_up', 'done'), "Mark done."),
+        Action('cancel', _button('crm.follow_up', 'cancel'), "Cancel."),
+        Action('reopen', _button('crm.follow_up', 'reopen'), "Reopen."),
+        ]
+
+
+def _move(record, body):
+    pool = Pool()
+    Opportunity = pool.get('sale.opportunity')
+    stage = body.get('stage_id')
+    if (not isinstance(stage, int) or isinstance(stage, bool)
+            or stage not in {s.id for s in record.pipeline.stages}):
+        raise bad_request('validation_error', 'msg_api_validation', [{
+                    'field': 'stage_id', 'reason': gettext(
+                        'crm_plus.msg_api_invalid_stage')}], status=422)
+    Opportunity.write([record], {'stage': stage})
+
+
+def _lost(record, body):
+    pool = Pool()
+    Opportunity = pool.get('sale.opportunity')
+    values = {}
+    reason = body.get('lost_reason_id')
+    if reason is not None:
+        if not isinstance(reason, int) or isinstance(reason, bool):
+            raise bad_request('validation_error', 'msg_api_validation', [{
+                        'field': 'lost_reason_id', 'reason': gettext(
+                            'crm_plus.msg_api_invalid_value',
+                            type='integer')}], status=422)
+        values['lost_reason_category'] = reason
+    if isinstance(body.get('reason'), str):
+        values['lost_reason'] = body['reason']
+    if values:
+        Opportunity.write([record], values)
+    Opportunity.lost([record])
+
+
+@register
+class Opportunities(Resource):
+    name = 'opportunities'
+    model = 'sale.opportunity'
+    description = "Deals in a pipeline (商机)."
+    fields = [
+        Field('id', 'id', 'integer', "Identifier.", readonly=True,
+            sort=True),
+        Field('number', 'number', description="Number.", readonly=True,
+            filter=True, sort=True),
+        Field('title', 'description', description="Title.", filter=True,
+            max_length=500),
+        Field('customer_id', 'party', 'integer', "The customer.",
+            required=True, filter=True, reference='customers',
+            nullable=False),
+        Field('owner_id', 'employee', 'integer', "Employee id of the "
+            "salesman.", filter=True),
+        Field('owner', 'employee.rec_name', description="Salesman name.",
+            readonly=True),
+        Field('pipeline_id', 'pipeline', 'integer', "Pipeline id.",
+            filter=True),
+        Field('stage_id', 'stage', 'integer', "Stage id (change it with "
+            "the move action).", readonly=True, filter=True),
+        Field('stage', 'stage.rec_name', description="Stage name.",
+            readonly=True),
+        _enum('state', 'state', ['lead', 'opportunity', 'converted', 'won',
+                'cancelled', 'lost'], "State.", readonly=True, filter=True,
+            sort=True),
+        Field('amount', 'amount', 'decimal', "Estimated revenue, a decimal "
+            "string in the currency.", filter=True, sort=True),
+        Field('currency', 'currency.code', description="ISO 4217 currency "
+            "code.", readonly=True),
+        Field('probability', 'conversion_probability', 'number',
+            "Conversion probability (0-1).", readonly=True),
+        Field('start_date', 'start_date', 'date', "Start date.",
+            filter=True, sort=True, nullable=False),
+        Field('end_date', 'end_date', 'date', "Expected closing date.",
+            filter=True, sort=True),
+        Field('lost_reason_id', 'lost_reason_category', 'integer',
+            "Lost reason id.", readonly=True, filter=True),
+        Field('competitor', 'competitor', description="Competitor it was "
+            "lost to.", max_length=500),
+        Field('comment', 'comment', 'text', "Comment.", max_length=100_000),
+        *created_updated(),
+        ]
+    actions = [
+        Action('next-stage', _button('sale.opportunity', 'crm_next_stage'),
+            "Move to the next open stage of the pipeline.",
+            event='opportunity.stage_changed'),
+        Action('move', _move, "Move to a stage of the pipeline (a won or "
+            "lost stage closes the deal).",
+            body=[Field('stage_id', type='integer', required=True,
+                    description="Stage id.")],
+            event='opportunity.stage_changed'),
+        Action('lost', _lost, "Mark the deal lost.",
+            body=[Field('lost_reason_id', type='integer',
+                    description="Lost reason id."),
+                Field('reason', description="Reason text.")],
+            event='opportunity.lost'),
+        Action('convert', _button('sale.opportunity', 'convert'),
+            "Convert into a quotation (draft sale)."),
+        ]
+
+
+def _lines(sale):
+    return [{
+            'product_id': line.product.id if line.product else None,
+            'description': line.description,
+            'quantity': line.quantity,
+            'unit': line.unit.rec_name if line.unit else None,
+            'unit_price': str(line.unit_price)
+            if line.unit_price is not None else None,
+            'amount': str(line.amount) if line.amount is not None else None,
+            } for line in sale.lines if line.type == 'line']
+
+
+LINE_SCHEMA = {
+    'type': 'array', 'maxItems': 200,
+    'items': {
+        'type': 'object',
+        'required': ['product_id', 'quantity'],
+        'properties': {
+            'product_id': {'type': 'integer', 'description': "Product id."},
+            'quantity': {'type': 'number', 'exclusiveMinimum': 0},
+            'unit_price': {'type': 'string', 'format': 'decimal',
+                'description': "Unit price (the list price when empty)."},
+            'description': {'type': ['string', 'null'],
+                'maxLength': 1000},
+            'unit': {'type': ['string', 'null'], 'readOnly': True},
+            'amount': {'type': ['string', 'null'], 'readOnly': True},
+            },
+        },
+    }
+
+
+@register
+class Sales(Resource):
+    name = 'sales'
+    model = 'sale.sale'
+    description = ("Quotations (报价单) and sales orders (销售订单): create "
+        "a quotation, then quote and confirm it through actions.")
+    fields = [
+        Field('id', 'id', 'integer', "Identifier.", readonly=True,
+            sort=True),
+        Field('number', 'number', description="Number.", readonly=True,
+            filter=True, sort=True),
+        Field('reference', 'reference', description="Customer reference.",
+            filter=True, max_length=200),
+        Field('description', 'description', description="Description.",
+            max_length=500),
+        Field('customer_id', 'party', 'integer', "The customer.",
+            required=True, filter=True, reference='customers',
+            nullable=False),
+        _enum('state', 'state', ['draft', 'quotation', 'confirmed',
+                'processing', 'done', 'cancelled'], "State.",
+            readonly=True, filter=True, sort=True),
+        Field('sale_date', 'sale_date', 'date', "Sale date.", filter=True,
+            sort=True),
+        Field('quotation_date', 'quotation_date', 'date', "Quotation date.",
+            readonly=True),
+        Field('currency', 'currency.code', description="ISO 4217 currency "
+            "code.", readonly=True),
+        Field('untaxed_amount', 'untaxed_amount', 'decimal',
+            "Untaxed amount.", readonly=True),
+        Field('tax_amount', 'tax_amount', 'decimal', "Tax amount.",
+            readonly=True),
+        Field('total_amount', 'total_amount', 'decimal', "Total amount.",
+            readonly=True),
+        Field('lines', None, 'lines', "Product lines.", getter=_lines,
+            reads=('lines',)),
+        *created_updated(),
+        ]
+    actions = [
+        Action('quote', _button('sale.sale', 'quote'),
+            "Quote the draft (the quotation can be sent).",
+            event='sale.quoted'),
+        Action('confirm', _button('sale.sale', 'confirm'),
+            "Confirm a quotation.", event='sale.confirmed'),
+        Action('cancel', _button('sale.sale', 'cancel'), "Cancel."),
+        Action('draft', _button('sale.sale', 'draft'),
+            "Back to draft."),
+        ]
+
+    def _build_lines(self, sale, value):
+        pool = Pool()
+        Line = pool.get('sale.line')
+        Product = pool.get('product.product')
+        details, lines = [], []
+        if not isinstance(value, list) or len(value) > 200:
+            raise ValueError('lines')
+        for index, item in enumerate(value):
+            if not isinstance(item, dict):
+                raise ValueError('lines')
+            product_id = item.get('product_id')
+            quantity = item.get('quantity')
+            products = (Product.search([('id', '=', product_id),
+                        ('salable', '=', True)])
+                if isinstance(product_id, int)
+                and not isinstance(product_id, bool)
+                and 0 < product_id < 2 ** 31 else [])
+            if not products:
+                details.append({'field': f'lines[{index}].product_id',
+                        'reason': gettext('crm_plus.msg_api_not_found')})
+                continue
+            if (not isinstance(quantity, (int, float))
+                    or isinstance(quantity, bool)
+                    or not 0 < quantity < 10 ** 9):
+                details.append({'field': f'lines[{index}].quantity',
+                        'reason': gettext('crm_plus.msg_api_invalid_value',
+                            type='number')})
+                continue
+            line = Line(sale=sale, type='line', product=products[0],
+                quantity=float(quantity))
+            line.on_change_product()
+            if item.get('unit_price') is not None:
+                try:
+                    line.unit_price = Field('unit_price', type='decimal'
+                        ).input(item['unit_price'])
+                except ValueError:
+                    details.append({'field': f'lines[{index}].unit_price',
+                            'reason': gettext(
+                                'crm_plus.msg_api_invalid_value',
+                                type='decimal')})
+                    continue
+            if isinstance(item.get('description'), str):
+                line.description = item['description'][:1000]
+            lines.append(line)
+        if details:
+            raise bad_request('validation_error', 'msg_api_validation',
+                details, status=422)
+        return lines
+
+    def _split(self, body):
+        if not isinstance(body, dict):
+            raise bad_request('invalid_body', 'msg_api_invalid_body')
+        body = dict(body)
+        return body, body.pop('lines', None)
+
+    def create(self, body):
+        pool = Pool()
+        Sale = pool.get('sale.sale')
+        Party = pool.get('party.party')
+        body, lines = self._split(body)
+        values, _ = self.values(body, create=True)
+        if not Party.search([('id', '=', values['party'])]):
+            raise bad_request('validation_error', 'msg_api_validation', [{
+                        'field': 'customer_id', 'reason': gettext(
+                            'crm_plus.msg_api_not_found')}], status=422)
+        sale = Sale(**{k: v for k, v in values.items() if k != 'party'})
+        sale.party = Party(values['party'])
+        sale.on_change_party()
+        sale.lines = self._build_lines(sale, lines or [])
+        sale.save()
+        return sale
+
+    def update(self, record, body):
+        body, lines = self._split(body)
+        record = super().update(record, body)
+        if lines is not None:
+            Line = Pool().get('sale.line')
+            Line.delete([line for line in record.lines])
+            sale = self.Model(record.id)
+            sale.lines = self._build_lines(sale, lines)
+            sale.save()
+        return self.Model(record.id)
+
+    def values(self, body, create):
+        body = {k: v for k, v in body.items() if k != 'lines'}
+        return super().values(body, create)
+
+
+@register
+class Products(Resource):
+    name = 'products'
+    model = 'product.product'
+    description = "Salable products (产品), read only."
+    methods = {'list', 'read'}
+    order = ['code', 'id']
+    domain = [('salable', '=', True)]
+    fields = [
+        Field('id', 'id', 'integer', "Identifier.", readonly=True,
+            sort=True),
+        Field('code', 'code', description="Code.", readonly=True,
+            filter=True, sort=True),
+        Field('name', 'name', description="Name.", readonly=True,
+            filter=True, sort=True),
+        Field('description', 'description', 'text', "Description.",
+            readonly=True),
+        Field('list_price', 'list_price', 'decimal', "List price.",
+            readonly=True),
+        Field('unit', 'sale_uom.rec_name', description="Sale unit.",
+            readonly=True),
+        Field('category', 'account_category.rec_name',
+            description="Category.", readonly=True),
+        *created_updated(),
+        ]
+
+
+def resource(name):
+    if name not in RESOURCES:
+        raise not_found()
+    return RESOURCES[name]
