@@ -20,6 +20,7 @@ KEEP = dt.timedelta(hours=24)
 class Idempotency(ModelSQL):
     "API Idempotency Key"
     __name__ = 'crm.api.idempotency'
+    __string__ = "API Idempotency Key"
     application = fields.Many2One(
         'res.user.application', "Application", required=True,
         ondelete='CASCADE')

@@ -9,10 +9,12 @@ import datetime as dt
 import hashlib
 import secrets
 
+from trytond.i18n import gettext
 from trytond.model import ModelView, fields
+from trytond.model.exceptions import AccessError
 from trytond.pool import Pool, PoolMeta
 from trytond.pyson import Eval
-from trytond.transaction import Transaction
+from trytond.transaction import Transaction, check_access
 from trytond.wizard import Button, StateTransition, StateView, Wizard
 
 APPLICATION = 'crm_api'
@@ -60,6 +62,7 @@ class UserApplication(metaclass=PoolMeta):
         vlist = [v.copy() for v in vlist]
         for values in vlist:
             if values.get('application') == APPLICATION:
+                cls.check_key_user(values.get('user'))
                 # a key the wizard did not make is never shown: a new one
                 secret = values.pop('key', None)
                 if not (secret or '').startswith(PREFIX):
@@ -67,6 +70,29 @@ class UserApplication(metaclass=PoolMeta):
                 values['key'] = digest(secret)
                 values['key_prefix'] = secret[:10]
         return super().create(vlist)
+
+    @classmethod
+    def write(cls, *args):
+        actions = iter(args)
+        for records, values in zip(actions, actions):
+            if 'user' in values and any(
+                    r.application == APPLICATION for r in records):
+                cls.check_key_user(values['user'])
+        super().write(*args)
+
+    @classmethod
+    def check_key_user(cls, user_id):
+        """Refuse a key acting as another user unless the creator is an
+        administrator: the secret is shown to its creator"""
+        pool = Pool()
+        User = pool.get('res.user')
+        ModelData = pool.get('ir.model.data')
+        transaction = Transaction()
+        if (not transaction.check_access or transaction.user == 0
+                or user_id == transaction.user):
+            return
+        if ModelData.get_id('res', 'group_admin') not in User.get_groups():
+            raise AccessError(gettext('crm_plus.msg_api_key_other_user'))
 
     @classmethod
     def authenticate(cls, secret):
@@ -92,6 +118,7 @@ class UserApplication(metaclass=PoolMeta):
 class CreateKeyStart(ModelView):
     "Create API Key"
     __name__ = 'crm.api.key.create.start'
+    __string__ = "Create API Key"
     name = fields.Char("Name", required=True)
     user = fields.Many2One('res.user', "User", required=True,
         help="The key acts as this user, with the user's access rights.")
@@ -114,6 +141,7 @@ class CreateKeyStart(ModelView):
 class CreateKeyDone(ModelView):
     "API Key Created"
     __name__ = 'crm.api.key.create.done'
+    __string__ = "API Key Created"
     key = fields.Char("Key", readonly=True,
         help="Copy the key now: it is not shown again.")
 
@@ -135,17 +163,18 @@ class CreateKey(Wizard):
     def transition_create_(self):
         Application = Pool().get('res.user.application')
         self.secret = PREFIX + secrets.token_urlsafe(32)
-        # the user's own record rules apply: an administrator may give a
-        # key to another user, a user only to themselves
-        Application.create([{
-                    'application': APPLICATION,
-                    'key': self.secret,
-                    'user': self.start.user.id,
-                    'name': self.start.name,
-                    'scopes': self.start.scopes,
-                    'expires': self.start.expires,
-                    'state': 'validated',
-                    }])
+        # with the user's access rights: an administrator may give a key to
+        # another user, a user only to themselves
+        with check_access():
+            Application.create([{
+                        'application': APPLICATION,
+                        'key': self.secret,
+                        'user': self.start.user.id,
+                        'name': self.start.name,
+                        'scopes': self.start.scopes,
+                        'expires': self.start.expires,
+                        'state': 'validated',
+                        }])
         return 'done'
 
     def default_done(self, fields):
