@@ -42,7 +42,7 @@ database = {database}
 title = CRM Plus
 
 [crm_api]
-# the API documentation viewer (Redoc from npm, installed by ./crm)
+# the API documentation viewer (swagger-ui-dist from npm, installed by ./crm)
 docs_root = {docs}
 """
 
@@ -81,8 +81,8 @@ def write_config(home, listen='127.0.0.1:8000', sao=None, uri=None,
     path = config_file(home)
     if not path.exists():
         sao = sao or os.environ.get('CRM_PLUS_SAO') or (home / 'sao')
-        docs = (os.environ.get('CRM_PLUS_REDOC')
-            or Path(sao).resolve().parent / '.redoc')
+        docs = (os.environ.get('CRM_PLUS_API_DOCS')
+            or Path(sao).resolve().parent / '.api-docs')
         uri = uri or 'sqlite://'
         cache = POSTGRESQL_CACHE if uri.startswith('postgresql') else ''
         path.write_text(CONFIG_TEMPLATE.format(

@@ -1,11 +1,11 @@
 """The documentation page: GET /<database>/api/v1/docs renders the OpenAPI
-document (openapi.json) with Redoc, from this server, never a CDN.
+document (openapi.json) with Swagger UI, from this server, never a CDN.
 
-Redoc's standalone bundle is installed from npm by ``./crm`` into the
+Swagger UI (npm package swagger-ui-dist) is installed by ``./crm`` into the
 folder ``[crm_api] docs_root`` of trytond.conf (written by ``crm-plus
-init``), by default ``.redoc`` beside the web client's ``[web] root``.  The
-page's chrome is in the language of Accept-Language (zh_CN by default), the
-document itself in English.
+init``), by default ``.api-docs`` beside the web client's ``[web] root``.
+The page's chrome is in the language of Accept-Language (zh_CN by default),
+the document itself in English.
 """
 import html
 import os
@@ -23,10 +23,10 @@ from .resource import not_found
 
 # file served under /docs/: its path in the renderer folder, content type
 ASSETS = {
-    'redoc.standalone.js': (
-        'bundles/redoc.standalone.js', 'application/javascript'),
+    'swagger-ui-bundle.js': ('swagger-ui-bundle.js', 'application/javascript'),
+    'swagger-ui.css': ('swagger-ui.css', 'text/css'),
     }
-FOLDER = '.redoc'
+FOLDER = '.api-docs'
 
 PAGE = """<!DOCTYPE html>
 <html lang="{lang}">
@@ -34,7 +34,8 @@ PAGE = """<!DOCTYPE html>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>{title}</title>
-<style>
+<link rel="icon" href="data:,">
+{head}<style>
 body {{ margin: 0; font-family: sans-serif; }}
 header {{ padding: 12px 24px; border-bottom: 1px solid #ddd; }}
 header h1 {{ margin: 0 0 4px; font-size: 20px; }}
@@ -50,11 +51,13 @@ header p {{ margin: 0; color: #555; font-size: 14px; }}
 </body>
 </html>
 """
-VIEWER = """<div id="redoc"></div>
+STYLE = '<link rel="stylesheet" href="{style}">\n'
+VIEWER = """<div id="swagger-ui"></div>
 <script src="{script}"></script>
 <script>
-Redoc.init({spec_json}, {{expandResponses: '200,201'}},
-    document.getElementById('redoc'));
+window.ui = SwaggerUIBundle({{
+    url: {spec_json}, dom_id: '#swagger-ui', validatorUrl: null,
+    deepLinking: true, defaultModelsExpandDepth: 0}});
 </script>"""
 MISSING = """<p style="padding: 0 24px">{missing}
 <a href="{spec}">{spec}</a></p>"""
@@ -90,14 +93,16 @@ def _page(request, pool):
     base = f'{request.script_root}/{quote(pool.database_name)}/api/v1'
     spec = f'{base}/openapi.json'
     texts = _texts(_Request(), pool, lang)
-    if (root() / ASSETS['redoc.standalone.js'][0]).is_file():
+    head = ''
+    if all((root() / p).is_file() for p, _ in ASSETS.values()):
+        head = STYLE.format(style=html.escape(f'{base}/docs/swagger-ui.css'))
         body = VIEWER.format(script=html.escape(
-                f'{base}/docs/redoc.standalone.js'),
+                f'{base}/docs/swagger-ui-bundle.js'),
             spec_json=_json(spec))
     else:
         body = MISSING.format(missing=html.escape(texts['missing']),
             spec=html.escape(spec))
-    content = PAGE.format(lang=lang.replace('_', '-'),
+    content = PAGE.format(lang=lang.replace('_', '-'), head=head,
         title=html.escape(texts['title']), intro=html.escape(texts['intro']),
         spec=html.escape(spec), body=body)
     return Response(content, content_type='text/html; charset=utf-8',
