@@ -8,7 +8,6 @@ The page's chrome is in the language of Accept-Language (zh_CN by default),
 the document itself in English.
 """
 import html
-import os
 from pathlib import Path
 from urllib.parse import quote
 
@@ -64,12 +63,14 @@ MISSING = """<p style="padding: 0 24px">{missing}
 
 
 def root():
-    "The folder of the renderer"
+    "The folder of the renderer, None when none is configured"
     path = config.get('crm_api', 'docs_root', default=None)
     if path:
         return Path(path)
-    web = config.get('web', 'root', default=None) or os.getcwd()
-    return Path(web).resolve().parent / FOLDER
+    web = config.get('web', 'root', default=None)
+    if web:
+        return Path(web).resolve().parent / FOLDER
+    return None
 
 
 def page(request, pool, parts):
@@ -78,9 +79,12 @@ def page(request, pool, parts):
         return _page(request, pool)
     if len(parts) == 1 and parts[0] in ASSETS:
         path, content_type = ASSETS[parts[0]]
+        folder = root()
         try:
-            data = (root() / path).read_bytes()
+            data = (folder / path).read_bytes() if folder else None
         except OSError:
+            data = None
+        if data is None:
             raise not_found()
         return Response(data, content_type=content_type + '; charset=utf-8',
             headers={'Cache-Control': 'public, max-age=86400'})
@@ -94,7 +98,8 @@ def _page(request, pool):
     spec = f'{base}/openapi.json'
     texts = _texts(_Request(), pool, lang)
     head = ''
-    if all((root() / p).is_file() for p, _ in ASSETS.values()):
+    folder = root()
+    if folder and all((folder / p).is_file() for p, _ in ASSETS.values()):
         head = STYLE.format(style=html.escape(f'{base}/docs/swagger-ui.css'))
         body = VIEWER.format(script=html.escape(
                 f'{base}/docs/swagger-ui-bundle.js'),
