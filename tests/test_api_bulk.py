@@ -158,12 +158,13 @@ class BulkCase:
                 {'name': unique('未知字段公司'), 'colour': 'red'},
                 {'name': 42},
                 {'uscc': uscc()},
+                {'name': '长' * 300},
                 'not an object',
                 {'name': unique('有效公司')},
                 ])
         for result, field in zip(results, [
                     'uscc', 'mobile', 'email', 'colour', 'name', 'name',
-                    None]):
+                    'name', None]):
             self.assertRejected(result, field)
         self.assertEqual(results[-1]['status'], 'created', results)
         self.assertEqual(self.customers(), before + 1)

@@ -217,7 +217,7 @@ def _create(name, rows):
     # The schema checks the duplicates: no warning to confirm
     with Transaction().set_context(_crm_skip_duplicate_check=True):
         schema.prepare()
-        writer._write_batch(writer._validate_batch(rows))
+        writer.write(rows)
     return rows
 
 

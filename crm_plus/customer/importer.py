@@ -85,7 +85,12 @@ class Reason(str):
 
 def reason(field, message_id, **variables):
     "The Reason of the message about the column field (None: the row)"
-    text = Reason(gettext(message_id, **variables))
+    return field_reason(field, gettext(message_id, **variables))
+
+
+def field_reason(field, text):
+    "The Reason of text about the column field"
+    text = Reason(text)
     text.field = field
     return text
 
@@ -243,6 +248,10 @@ class RowWriter:
         row.reason = reason
         row.reasons = list(reasons or [reason])
 
+    def write(self, rows):
+        "Validate and save the rows, return the number saved"
+        return self._write_batch(self._validate_batch(rows))
+
     def _validate_batch(self, rows):
         "Return the valid rows, reject the others"
         valid = []
@@ -250,9 +259,12 @@ class RowWriter:
             for row in rows:
                 try:
                     self.schema.validate(row)
-                    errors = [e.message
+                    # a field of the record is the column of the same key
+                    errors = [field_reason(
+                            name if name in row.data else None, e.message)
                         for Model, values in self.schema.text_values(row)
-                        for e in text_errors(Model, values)]
+                        for name, value in values.items()
+                        for e in text_errors(Model, {name: value})]
                     if errors:
                         raise RowError(*errors)
                 except RowError as error:
