@@ -382,8 +382,12 @@ class BulkCase:
         self.addCleanup(shutil.rmtree, profile, ignore_errors=True)
         for argument in ['--headless=new', '--no-sandbox', '--disable-gpu',
                 '--no-first-run', '--disable-background-networking',
-                f'--user-data-dir={profile}', '--window-size=1400,900']:
+                '--lang=zh-CN', f'--user-data-dir={profile}',
+                '--window-size=1400,900']:
             options.add_argument(argument)
+        # a Chinese user's browser
+        options.add_experimental_option(
+            'prefs', {'intl.accept_languages': 'zh-CN,zh'})
         options.set_capability('goog:loggingPrefs', {'browser': 'ALL'})
         driver = webdriver.Chrome(
             options=options, service=Service(executable_path=CHROMEDRIVER))
