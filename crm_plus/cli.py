@@ -40,6 +40,10 @@ from = crm@localhost
 database = {database}
 # the name the web client shows instead of "Tryton"
 title = CRM Plus
+
+[crm_api]
+# the API documentation viewer (swagger-ui-dist from npm, installed by ./crm)
+docs_root = {docs}
 """
 
 # Several processes on one PostgreSQL database (WSGI workers, cron, queue
@@ -77,10 +81,12 @@ def write_config(home, listen='127.0.0.1:8000', sao=None, uri=None,
     path = config_file(home)
     if not path.exists():
         sao = sao or os.environ.get('CRM_PLUS_SAO') or (home / 'sao')
+        docs = (os.environ.get('CRM_PLUS_API_DOCS')
+            or Path(sao).resolve().parent / '.api-docs')
         uri = uri or 'sqlite://'
         cache = POSTGRESQL_CACHE if uri.startswith('postgresql') else ''
         path.write_text(CONFIG_TEMPLATE.format(
-                uri=uri, db_dir=home / 'db', listen=listen, sao=sao,
+                uri=uri, db_dir=home / 'db', listen=listen, sao=sao, docs=docs,
                 cache=cache, database=database), encoding='utf-8')
     (home / 'db').mkdir(exist_ok=True)
     return path

@@ -3,7 +3,8 @@
 * no vendored framework code (sao, trytond, node_modules, a virtual
   environment) is tracked by git;
 * ``./crm``'s web_client step installs sao from npm whenever the checkout has
-  no ``.sao/.installed`` marker of the wanted series, and skips it otherwise.
+  no ``.sao/.installed`` marker of the wanted series, and skips it otherwise;
+  its api_docs_viewer step does the same for Swagger UI in ``.api-docs``.
   npm is replaced by a script on PATH that records its calls and builds a
   package as ``npm pack`` does: the test checks the script's steps, not npm.
 """
@@ -17,14 +18,15 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 # Folders of code that belongs to other projects
 VENDORED_DIRS = {
-    '.sao', 'node_modules', '.venv', 'venv', 'site-packages', 'trytond',
+    '.sao', '.api-docs', 'node_modules', '.venv', 'venv', 'site-packages', 'trytond',
     'sao', 'bower_components'}
-VENDORED_FILES = {'tryton-sao.js', 'tryton-sao.css'}
+VENDORED_FILES = {
+    'tryton-sao.js', 'tryton-sao.css', 'swagger-ui-bundle.js', 'swagger-ui.css'}
 
 FAKE_NPM = """#!/bin/sh
 echo "$*" >> "$NPM_LOG"
 case "$1" in
-    pack) cp "$NPM_PACKAGE" ./tryton-sao-8.0.11.tgz ;;
+    pack) cp "$NPM_PACKAGE" ./${NPM_PACKAGE_NAME:-tryton-sao-8.0.11.tgz} ;;
     install) mkdir -p node_modules/jquery ;;
 esac
 """
@@ -49,10 +51,13 @@ class RepositoryTest(unittest.TestCase):
         self.assertEqual(vendored([
                     '.sao/.installed', '.sao/dist/tryton-sao.js',
                     'x/node_modules/a/index.js', 'crm_plus/cli.py',
+                    '.api-docs/swagger-ui-bundle.js',
+                    'crm_plus/api/docs.py',
                     'crm_plus/sales/view/pipeline_form.xml', 'crm',
                     'crm_plus/locale/sao/zh_CN.po']),
             ['.sao/.installed', '.sao/dist/tryton-sao.js',
-                'x/node_modules/a/index.js'])
+                'x/node_modules/a/index.js',
+                '.api-docs/swagger-ui-bundle.js'])
 
     @unittest.skipUnless((REPO / '.git').exists(), "not a git checkout")
     def test_no_vendored_code_tracked(self):
@@ -113,3 +118,50 @@ class RepositoryTest(unittest.TestCase):
             # a marker of another series (or an empty one) reinstalls
             (sao / '.installed').write_text('')
             self.assertEqual(len(self._web_client(tmp, sao)), 4)
+
+    def test_api_docs_viewer_installed_without_marker(self):
+        "./crm installs Swagger UI from npm without .api-docs/.installed"
+        with tempfile.TemporaryDirectory() as tmp:
+            tmp = Path(tmp)
+            (tmp / 'bin').mkdir()
+            npm = tmp / 'bin' / 'npm'
+            npm.write_text(FAKE_NPM)
+            npm.chmod(0o755)
+            files = ['swagger-ui-bundle.js', 'swagger-ui.css',
+                'swagger-ui-bundle.js.LICENSE.txt', 'LICENSE', 'NOTICE',
+                'package.json', 'swagger-ui.js', 'index.html']
+            with tarfile.open(tmp / 'package.tgz', 'w:gz') as package:
+                for name in files:
+                    source = tmp / name.replace('/', '_')
+                    source.write_text(name)
+                    package.add(source, f'package/{name}')
+            viewer = tmp / 'api-docs'
+            viewer.mkdir()
+            (viewer / 'stale.js').write_text('')
+            env = dict(os.environ,
+                CRM_PLUS_API_DOCS=str(viewer),
+                NPM_LOG=str(tmp / 'npm.log'),
+                NPM_PACKAGE=str(tmp / 'package.tgz'),
+                NPM_PACKAGE_NAME='swagger-ui-dist-5.35.0.tgz',
+                PATH=f"{tmp / 'bin'}{os.pathsep}{os.environ['PATH']}")
+
+            def install():
+                subprocess.run(['bash', '-c',
+                        'source "$0" && api_docs_viewer', str(REPO / 'crm')],
+                    env=env, check=True, capture_output=True)
+                return (tmp / 'npm.log').read_text().splitlines()
+
+            calls = install()
+            self.assertEqual(len(calls), 1, calls)
+            self.assertTrue(calls[0].startswith('pack '), calls)
+            self.assertIn('swagger-ui-dist@5', calls[0])
+            for name in ['swagger-ui-bundle.js', 'swagger-ui.css', 'LICENSE']:
+                self.assertEqual((viewer / name).read_text(), name)
+            # only the bundle, its style and their licences
+            self.assertFalse((viewer / 'swagger-ui.js').exists())
+            self.assertFalse((viewer / 'index.html').exists())
+            self.assertFalse((viewer / 'stale.js').exists())
+            self.assertEqual((viewer / '.installed').read_text().strip(), '5')
+            self.assertEqual(install(), calls)
+            (viewer / '.installed').write_text('4')
+            self.assertEqual(len(install()), 2)

@@ -26,6 +26,7 @@ import time
 import unicodedata
 from collections import defaultdict
 from concurrent.futures import Future, ThreadPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from phonenumbers import PhoneNumberFormat
@@ -77,6 +78,29 @@ class RowError(Exception):
     "The row is rejected for the reasons given as args"
 
 
+class Reason(str):
+    "A reason to reject a row, field the key of the column it is about"
+    field = None
+
+
+def reason(field, message_id, **variables):
+    "The Reason of the message about the column field (None: the row)"
+    return field_reason(field, gettext(message_id, **variables))
+
+
+def field_reason(field, text):
+    "The Reason of text about the column field"
+    text = Reason(text)
+    text.field = field
+    return text
+
+
+def duplicate_reason(row, key, message_id, **variables):
+    "The Reason of a duplicate key of row, about the column holding it"
+    field = next((k for k, v in row.data.items() if v == key[2]), key[0])
+    return reason(field, message_id, **variables)
+
+
 @dataclass
 class Row:
     line: int
@@ -89,6 +113,10 @@ class Row:
     # 'imported', 'rejected' or None: not imported
     status: str = None
     reason: str = None
+    # the Reasons of a rejection
+    reasons: list = field(default_factory=list)
+    # the id of the record created
+    record: int = None
 
 
 @dataclass
@@ -174,22 +202,137 @@ class RowSchema:
                 if key[:2] not in existing:
                     continue
                 if existing[key[:2]] is None:
-                    reasons[row.line] = gettext(
+                    reasons[row.line] = duplicate_reason(row, key,
                         'crm_plus.msg_customer_import_duplicate_hidden',
                         reason=key[2])
                 else:
-                    reasons[row.line] = gettext(
+                    reasons[row.line] = duplicate_reason(row, key,
                         'crm_plus.msg_customer_import_duplicate_database',
                         party=existing[key[:2]], reason=key[2])
                 break
         return reasons
 
     def create(self, rows):
-        "Create the records of the rows"
+        "Create the records of the rows, set their row.record (id)"
         raise NotImplementedError
 
 
-class Importer:
+class RowWriter:
+    """Validate rows and save them through a RowSchema, batch by batch
+
+    A batch is saved in one unit of work (``_unit``): one that fails is
+    undone and split until the failing rows are isolated, so a row is
+    either fully written or rejected with its reason.  The keys of the rows
+    saved are remembered (``seen``): a later row repeating one is rejected.
+    Subclasses say where the rows are read (``_reading``) and what a unit is
+    (``_unit``): a transaction of its own for a file, a savepoint of the
+    request's transaction for the API."""
+
+    # the message of a row repeating a key of a row before it
+    duplicate_message = 'crm_plus.msg_customer_import_duplicate_file'
+
+    def __init__(self, schema):
+        self.schema = schema
+        self.seen = {}  # duplicate key: line
+
+    def _reading(self):
+        "The context in which the rows are validated and messages made"
+        raise NotImplementedError
+
+    def _unit(self):
+        "The context of a unit of work, undone when it raises"
+        raise NotImplementedError
+
+    def _reject(self, row, reason, reasons=None):
+        row.status = 'rejected'
+        row.reason = reason
+        row.reasons = list(reasons or [reason])
+
+    def write(self, rows):
+        "Validate and save the rows, return the number saved"
+        return self._write_batch(self._validate_batch(rows))
+
+    def _validate_batch(self, rows):
+        "Return the valid rows, reject the others"
+        valid = []
+        with self._reading():
+            for row in rows:
+                try:
+                    self.schema.validate(row)
+                    # a field of the record is the column of the same key
+                    errors = [field_reason(
+                            name if name in row.data else None, e.message)
+                        for Model, values in self.schema.text_values(row)
+                        for name, value in values.items()
+                        for e in text_errors(Model, {name: value})]
+                    if errors:
+                        raise RowError(*errors)
+                except RowError as error:
+                    self._reject(row, ' '.join(error.args), error.args)
+                else:
+                    valid.append(row)
+        return valid
+
+    def _write_batch(self, rows):
+        """Save the rows which repeat no key of the rows before them in the
+        file, return the number imported"""
+        unique = []
+        with self._reading():
+            for row in rows:
+                duplicate = next((key for key in row.keys
+                        if key[:2] in self.seen), None)
+                if duplicate:
+                    self._reject(row, duplicate_reason(row, duplicate,
+                            self.duplicate_message,
+                            line=self.seen[duplicate[:2]],
+                            reason=duplicate[2]))
+                    continue
+                for key in row.keys:
+                    self.seen[key[:2]] = row.line
+                unique.append(row)
+        return self._save(unique)
+
+    def _save(self, rows):
+        """Save rows in one unit, return the number imported
+
+        The rows the schema rejects (duplicates in the database, unknown
+        references) are reported once the unit is done: a failing batch is
+        split and checked again."""
+        if not rows:
+            return 0
+        try:
+            with self._unit():
+                reasons = self.schema.check(rows)
+                to_create = [r for r in rows if r.line not in reasons]
+                if to_create:
+                    self.schema.create(to_create)
+            for row in to_create:
+                row.status = 'imported'
+        except Exception as exception:
+            if len(rows) == 1:
+                message = getattr(exception, 'message', None) or str(
+                    exception)
+                with self._reading():
+                    self._forget(rows[0], gettext(
+                            'crm_plus.msg_customer_import_error',
+                            error=message.strip()))
+                return 0
+            middle = len(rows) // 2
+            return self._save(rows[:middle]) + self._save(rows[middle:])
+        for row in rows:
+            if row.line in reasons:
+                self._forget(row, reasons[row.line])
+        return len(to_create)
+
+    def _forget(self, row, reason):
+        "Reject a row whose keys are no more taken by it in the file"
+        self._reject(row, reason)
+        for key in row.keys:
+            if self.seen.get(key[:2]) == row.line:
+                del self.seen[key[:2]]
+
+
+class Importer(RowWriter):
     "Import a CSV file as user through a RowSchema, batch by batch"
 
     def __init__(self, database_name, kind, user='admin', batch_size=1000,
@@ -224,16 +367,24 @@ class Importer:
                         kind=kind, kinds=', '.join(sorted(
                                 k for k, s in SCHEMAS.items()
                                 if s.available()))))
-            self.schema = schema()
+            super().__init__(schema())
         self.rows = []  # every row read
         self.report_written = False
         self.header = []
-        self.seen = {}  # duplicate key: line
 
     def _transaction(self, readonly=False):
         return Transaction().start(
             self.database_name, self.user, readonly=readonly,
             context=self.context)
+
+    def _reading(self):
+        return self._transaction(readonly=True)
+
+    @contextmanager
+    def _unit(self):
+        with self._transaction() as transaction:
+            yield
+            transaction.commit()
 
     @staticmethod
     def read_text(path):
@@ -405,87 +556,6 @@ class Importer:
         with self._transaction(readonly=True):
             return gettext(message_id, **variables)
 
-    def _reject(self, row, reason):
-        row.status = 'rejected'
-        row.reason = reason
-
-    def _validate_batch(self, rows):
-        "Return the valid rows, reject the others"
-        valid = []
-        with self._transaction(readonly=True):
-            for row in rows:
-                try:
-                    self.schema.validate(row)
-                    errors = [e.message
-                        for Model, values in self.schema.text_values(row)
-                        for e in text_errors(Model, values)]
-                    if errors:
-                        raise RowError(*errors)
-                except RowError as error:
-                    self._reject(row, ' '.join(error.args))
-                else:
-                    valid.append(row)
-        return valid
-
-    def _write_batch(self, rows):
-        """Save the rows which repeat no key of the rows before them in the
-        file, return the number imported"""
-        unique = []
-        with self._transaction(readonly=True):
-            for row in rows:
-                duplicate = next((key for key in row.keys
-                        if key[:2] in self.seen), None)
-                if duplicate:
-                    self._reject(row, gettext(
-                            'crm_plus.msg_customer_import_duplicate_file',
-                            line=self.seen[duplicate[:2]],
-                            reason=duplicate[2]))
-                    continue
-                for key in row.keys:
-                    self.seen[key[:2]] = row.line
-                unique.append(row)
-        return self._save(unique)
-
-    def _save(self, rows):
-        """Save rows in one transaction, return the number imported
-
-        The rows the schema rejects (duplicates in the database, unknown
-        references) are reported once the transaction is committed: a
-        failing batch is split and checked again."""
-        if not rows:
-            return 0
-        try:
-            with self._transaction() as transaction:
-                reasons = self.schema.check(rows)
-                to_create = [r for r in rows if r.line not in reasons]
-                if to_create:
-                    self.schema.create(to_create)
-                transaction.commit()
-            for row in to_create:
-                row.status = 'imported'
-        except Exception as exception:
-            if len(rows) == 1:
-                message = getattr(exception, 'message', None) or str(
-                    exception)
-                with self._transaction(readonly=True):
-                    self._forget(rows[0], gettext(
-                            'crm_plus.msg_customer_import_error',
-                            error=message.strip()))
-                return 0
-            middle = len(rows) // 2
-            return self._save(rows[:middle]) + self._save(rows[middle:])
-        for row in rows:
-            if row.line in reasons:
-                self._forget(row, reasons[row.line])
-        return len(to_create)
-
-    def _forget(self, row, reason):
-        "Reject a row whose keys are no more taken by it in the file"
-        self._reject(row, reason)
-        for key in row.keys:
-            if self.seen.get(key[:2]) == row.line:
-                del self.seen[key[:2]]
-
     def write_report(self, path):
         "Write every row read with its status and the reason of a rejection"
         statuses = {
@@ -576,8 +646,10 @@ class _PartyLookups:
             if context.get('company'):
                 domain.append(('company', '=', context['company']))
             self.employees = defaultdict(set)
+            self.employee_ids = set()
             for employee in Employee.search(domain):
                 self.employees[employee.party.name].add(employee.id)
+                self.employee_ids.add(employee.id)
             for user in User.search([('employee', '!=', None)]):
                 self.employees.setdefault(user.login, {user.employee.id})
             self.employee_teams = defaultdict(list)
@@ -609,14 +681,22 @@ class _PartyLookups:
     def owner(self, value):
         ids = self.employees.get(value)
         if not ids:
-            raise RowError(gettext(
+            raise RowError(reason('owner',
                     'crm_plus.msg_customer_import_unknown_owner',
                     value=value))
         if len(ids) > 1:
-            raise RowError(gettext(
+            raise RowError(reason('owner',
                     'crm_plus.msg_customer_import_ambiguous_owner',
                     value=value))
         return next(iter(ids))
+
+    def owner_id(self, value):
+        "The employee of id value (of the API rows)"
+        if value not in self.employee_ids:
+            raise RowError(reason('owner_id',
+                    'crm_plus.msg_customer_import_unknown_owner',
+                    value=value))
+        return value
 
     def phone_values(self, data, types):
         values, errors = [], []
@@ -626,7 +706,7 @@ class _PartyLookups:
                 continue
             number = parse_phone(value)
             if not number:
-                errors.append(gettext(
+                errors.append(reason(type_,
                         'crm_plus.msg_customer_import_invalid_phone',
                         value=value))
                 continue
@@ -640,7 +720,7 @@ class _PartyLookups:
             try:
                 return validate_email(value)
             except InvalidValue:
-                errors.append(gettext(
+                errors.append(reason('email',
                         'crm_plus.msg_customer_import_invalid_email',
                         value=value))
 
@@ -694,7 +774,8 @@ class CustomerSchema(_PartyLookups, RowSchema):
         values = {}
         name = data.get('name')
         if not name:
-            errors.append(gettext('crm_plus.msg_customer_import_name_required'))
+            errors.append(reason(
+                    'name', 'crm_plus.msg_customer_import_name_required'))
         else:
             values['name'] = name
             normalized = normalize_name(name)
@@ -706,12 +787,12 @@ class CustomerSchema(_PartyLookups, RowSchema):
         values['crm_kind'] = 'enterprise'
         if data.get('kind'):
             values['crm_kind'] = _selection_value(
-                self.kinds, data['kind'], errors)
+                self.kinds, data['kind'], errors, 'kind')
         if data.get('uscc'):
             try:
                 code = normalize_uscc(data['uscc'])
             except InvalidValue:
-                errors.append(gettext(
+                errors.append(reason('uscc',
                         'crm_plus.msg_customer_import_invalid_uscc',
                         value=data['uscc']))
             else:
@@ -743,9 +824,12 @@ class CustomerSchema(_PartyLookups, RowSchema):
             values['contact_mechanisms'] = [('create', mechanisms)]
         address = self.address_values(data, errors)
         values['addresses'] = [('create', [address])] if address else []
-        if data.get('owner'):
+        if data.get('owner') or data.get('owner_id'):
             try:
-                values['crm_owner'] = self.owner(data['owner'])
+                if data.get('owner'):
+                    values['crm_owner'] = self.owner(data['owner'])
+                else:
+                    values['crm_owner'] = self.owner_id(data['owner_id'])
             except RowError as error:
                 errors.extend(error.args)
             else:
@@ -756,7 +840,7 @@ class CustomerSchema(_PartyLookups, RowSchema):
             if data['team'] in self.teams:
                 values['crm_team'] = self.teams[data['team']]
             else:
-                errors.append(gettext(
+                errors.append(reason('team',
                         'crm_plus.msg_customer_import_unknown_team',
                         value=data['team']))
         row.tags = _split_tags(data.get('tags') or '')
@@ -773,7 +857,7 @@ class CustomerSchema(_PartyLookups, RowSchema):
         if data.get('country'):
             country = self.countries.get(header_key(data['country']))
             if not country:
-                errors.append(gettext(
+                errors.append(reason('country',
                         'crm_plus.msg_customer_import_unknown_country',
                         value=data['country']))
         if country:
@@ -794,7 +878,7 @@ class CustomerSchema(_PartyLookups, RowSchema):
                 address['subdivision'] = provinces[
                     _province_key(data['province'])]
             else:
-                errors.append(gettext(
+                errors.append(reason('province',
                         'crm_plus.msg_customer_import_unknown_province',
                         value=data['province']))
         return address
@@ -881,9 +965,10 @@ class CustomerSchema(_PartyLookups, RowSchema):
         for row in rows:
             if (row.values.get('crm_owner')
                     and not eval_domain(domain, row.values)):
-                reasons[row.line] = gettext(
+                field = 'owner_id' if 'owner_id' in row.data else 'owner'
+                reasons[row.line] = reason(field,
                     'crm_plus.msg_customer_import_owner_not_allowed',
-                    owner=row.data['owner'])
+                    owner=row.data[field])
         return reasons
 
     def create(self, rows):
@@ -911,13 +996,15 @@ class CustomerSchema(_PartyLookups, RowSchema):
             vlist.append(values)
         try:
             if self.bulk and _bulk_possible(self.bulk_models()):
-                self.bulk_create(vlist)
+                ids = self.bulk_create(vlist)
             else:
-                Party.create(vlist)
+                ids = [p.id for p in Party.create(vlist)]
         except Exception:
             for name in missing:
                 self.categories.pop(name, None)
             raise
+        for row, id_ in zip(rows, ids):
+            row.record = id_
 
     @staticmethod
     def bulk_models():
@@ -931,7 +1018,8 @@ class CustomerSchema(_PartyLookups, RowSchema):
         return [pool.get(n) for n in dict.fromkeys(names)]
 
     def bulk_create(self, vlist):
-        """Create the parties of vlist with multi-row inserts
+        """Create the parties of vlist with multi-row inserts, return
+        their ids
 
         The rows are those Party.create stores: the same defaults and
         preprocessing (the models' own), the values compute_fields would
@@ -1037,6 +1125,7 @@ class CustomerSchema(_PartyLookups, RowSchema):
         # Only an owner or a team make the CRM hook record their history
         _bulk_after(Party, party_ids, [i for i, v in zip(party_ids, party_vlist)
                 if v.get('crm_owner') or v.get('crm_team')])
+        return party_ids
 
 
 class _BulkInsert:
@@ -1217,16 +1306,22 @@ class _CustomerReference:
         'uscc': ('统一社会信用代码', '社会信用代码', '信用代码', '税号',
             'credit code', 'unified social credit code', 'tax id'),
         }
+    # the column of each kind of reference (customer_id: the API's)
+    reference_fields = {'id': 'customer_id', 'uscc': 'uscc',
+        'code': 'customer_code', 'name': 'customer',
+        'normalized': 'customer'}
 
     def validate_reference(self, row, errors):
         "Set row.customer to (references, label), references by priority"
         data = row.data
         references = []
+        if data.get('customer_id'):
+            references.append(('id', data['customer_id']))
         if data.get('uscc'):
             try:
                 references.append(('uscc', normalize_uscc(data['uscc'])))
             except InvalidValue:
-                errors.append(gettext(
+                errors.append(reason('uscc',
                         'crm_plus.msg_customer_import_invalid_uscc',
                         value=data['uscc']))
         if data.get('customer_code'):
@@ -1241,7 +1336,8 @@ class _CustomerReference:
                     'crm_plus.msg_customer_import_unknown_customer',
                     value=''))
         row.customer = (tuple(references), data.get('customer')
-            or data.get('customer_code') or data.get('uscc'))
+            or data.get('customer_code') or data.get('uscc')
+            or data.get('customer_id'))
 
     def resolve_customers(self, rows):
         """Return {row line: party} for the rows whose customer is found
@@ -1254,6 +1350,8 @@ class _CustomerReference:
             for kind, value in row.customer[0]:
                 wanted[kind].add(value)
         domain = ['OR']
+        if wanted['id']:
+            domain.append(('id', 'in', sorted(wanted['id'])))
         if wanted['uscc']:
             domain.append(('identifiers', 'where', [
                         ('type', '=', USCC_TYPE),
@@ -1286,6 +1384,7 @@ class _CustomerReference:
             for party in parties:
                 for code in identifiers.get(party.id, ()):
                     found['uscc', code].add(party)
+                found['id', party.id].add(party)
                 found['code', party.code].add(party)
                 found['name', party.name].add(party)
                 found['normalized', party.crm_name_normalized].add(party)
@@ -1297,14 +1396,17 @@ class _CustomerReference:
                 if not parties:
                     continue
                 if len(parties) > 1:
-                    reasons[row.line] = gettext(
+                    reasons[row.line] = reason(
+                        self.reference_fields[reference[0]],
                         'crm_plus.msg_customer_import_ambiguous_customer',
                         value=label)
                 else:
                     customers[row.line], = parties
                 break
             else:
-                reasons[row.line] = gettext(
+                reasons[row.line] = reason(
+                    self.reference_fields[references[0][0]]
+                    if references else None,
                     'crm_plus.msg_customer_import_unknown_customer',
                     value=label)
         return customers, reasons
@@ -1351,7 +1453,8 @@ class ContactSchema(_CustomerReference, _PartyLookups, RowSchema):
         errors = []
         values = {}
         if not data.get('name'):
-            errors.append(gettext('crm_plus.msg_customer_import_name_required'))
+            errors.append(reason(
+                    'name', 'crm_plus.msg_customer_import_name_required'))
         self.validate_reference(row, errors)
         phones, phone_errors = self.phone_values(data, ['mobile', 'phone'])
         errors.extend(phone_errors)
@@ -1364,9 +1467,11 @@ class ContactSchema(_CustomerReference, _PartyLookups, RowSchema):
                 values[key] = data[key]
         if data.get('decision_role'):
             values['decision_role'] = _selection_value(
-                self.decision_roles, data['decision_role'], errors)
+                self.decision_roles, data['decision_role'], errors,
+                'decision_role')
         if data.get('birthday'):
-            values['birthday'] = _parse_date(data['birthday'], errors)
+            values['birthday'] = _parse_date(
+                data['birthday'], errors, 'birthday')
         if errors:
             raise RowError(*errors)
         row.person = (data['name'], [], [])  # name, phones, email keys
@@ -1482,7 +1587,8 @@ class ContactSchema(_CustomerReference, _PartyLookups, RowSchema):
                 person = persons[person_of[row.line]].id
             vlist.append(dict(row.values,
                     enterprise=row.enterprise.id, person=person))
-        Contact.create(vlist)
+        for row, contact in zip(rows, Contact.create(vlist)):
+            row.record = contact.id
 
 
 def _selection_lookup(Model, name, aliases=None):
@@ -1500,10 +1606,10 @@ def _selection_lookup(Model, name, aliases=None):
     return lookup
 
 
-def _selection_value(lookup, text, errors):
+def _selection_value(lookup, text, errors, field=None):
     value = lookup.get(header_key(text))
     if value is None:
-        errors.append(gettext(
+        errors.append(reason(field,
                 'crm_plus.msg_customer_import_invalid_value', value=text))
     return value
 
@@ -1512,14 +1618,14 @@ DATE_FORMATS = ['%Y-%m-%d', '%Y/%m/%d', '%Y.%m.%d', '%Y%m%d', '%Y年%m月%d日']
 TIME_FORMATS = ['%H:%M', '%H:%M:%S', '%H时%M分', '%H点%M分', '%H点']
 
 
-def _parse_date(text, errors):
+def _parse_date(text, errors, field=None):
     text = unicodedata.normalize('NFKC', text).strip()
     for format_ in DATE_FORMATS:
         try:
             return datetime.datetime.strptime(text, format_).date()
         except ValueError:
             continue
-    errors.append(gettext(
+    errors.append(reason(field,
             'crm_plus.msg_customer_import_invalid_date', value=text))
 
 
@@ -1734,4 +1840,6 @@ class InteractionSchema(_CustomerReference, RowSchema):
 
     def create(self, rows):
         Interaction = Pool().get('crm.interaction')
-        Interaction.create([r.values for r in rows])
+        for row, interaction in zip(
+                rows, Interaction.create([r.values for r in rows])):
+            row.record = interaction.id
