@@ -175,7 +175,8 @@ class Contacts(Resource):
             "customer.", required=True, filter=True, reference='customers',
             nullable=False),
         Field('name', 'person_name', description="Name of the person.",
-            required=True, filter=True, max_length=500, nullable=False),
+            required=True, filter=True, max_length=500, nullable=False,
+            search='person.name'),
         Field('position', 'position', description="Job title.",
             filter=True, max_length=200),
         Field('department', 'department', description="Department.",
@@ -193,6 +194,12 @@ class Contacts(Resource):
         Field('notes', 'notes', 'text', "Notes.", max_length=100_000),
         *created_updated(),
         ]
+
+
+def _non_negative(value):
+    if value < 0:
+        raise ValueError(value)
+    return value
 
 
 @register
@@ -217,6 +224,7 @@ class Interactions(Resource):
                 'internal'], "Direction.", filter=True, nullable=False),
         Field('duration', None, 'integer', "Duration in seconds.",
             reads=('duration',), getter=lambda r: r.duration,
+            validator=_non_negative,
             setter=lambda values, value, record=None: values.update(
                 duration=_seconds(value))),
         Field('subject', 'subject', description="Subject.", required=True,
@@ -240,8 +248,6 @@ def _seconds(value):
     import datetime as dt
     if value is None:
         return None
-    if value < 0:
-        raise ValueError(value)
     return dt.timedelta(seconds=value)
 
 
@@ -465,11 +471,13 @@ class Sales(Resource):
         Line = pool.get('sale.line')
         Product = pool.get('product.product')
         details, lines = [], []
-        if not isinstance(value, list) or len(value) > 200:
-            raise ValueError('lines')
+        if (not isinstance(value, list) or len(value) > 200
+                or not all(isinstance(i, dict) for i in value)):
+            raise bad_request('validation_error', 'msg_api_validation', [{
+                        'field': 'lines', 'reason': gettext(
+                            'crm_plus.msg_api_invalid_value',
+                            type='array')}], status=422)
         for index, item in enumerate(value):
-            if not isinstance(item, dict):
-                raise ValueError('lines')
             product_id = item.get('product_id')
             quantity = item.get('quantity')
             products = (Product.search([('id', '=', product_id),
@@ -529,7 +537,8 @@ class Sales(Resource):
         sale.party = Party(values['party'])
         sale.on_change_party()
         sale.lines = self._build_lines(sale, lines or [])
-        sale.save()
+        # save() skips the access checks: create does them
+        sale, = Sale.create([sale._save_values()])
         return sale
 
     def update(self, record, body):
@@ -540,7 +549,8 @@ class Sales(Resource):
             Line.delete([line for line in record.lines])
             sale = self.Model(record.id)
             sale.lines = self._build_lines(sale, lines)
-            sale.save()
+            # save() skips the access checks: write does them
+            self.Model.write([sale], sale._save_values())
         return self.Model(record.id)
 
     def values(self, body, create):

@@ -244,7 +244,9 @@ def _unauthorized():
 def _dispatch(request, pool, parts, body, lang):
     transaction = Transaction()
     User = pool.get('res.user')
-    application = _authenticate(request)
+    # an error before the key's user is known is in the requested language
+    with transaction.set_context(language=lang or 'en'):
+        application = _authenticate(request)
     wait = limiter.hit(application.id)
     with transaction.set_user(application.user.id), \
             transaction.reset_context():
