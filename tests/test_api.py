@@ -439,7 +439,8 @@ class ApiCase:
         self.assertNotEqual(moved['stage_id'], stage)
         moved, _ = self.ok('POST', path + '/move', json={
                 'stage_id': stage})
-        self.assertEqual(moved['stage_id'], stage)
+        self.assertEqual((moved['stage_id'], moved['state']),
+            (stage, 'lead'))
         for payload in [{}, {'stage_id': 'x'}, {'stage_id': True},
                 {'stage_id': 10 ** 6}]:
             with self.subTest(payload=payload):
@@ -451,6 +452,8 @@ class ApiCase:
         error, _ = self.error(422, 'validation_error', 'PATCH', path,
             json={'amount': 1.5})
         self.assertEqual(error['details'][0]['field'], 'amount')
+        moved, _ = self.ok('POST', path + '/next-stage')
+        self.assertEqual(moved['state'], 'opportunity')
         converted, _ = self.ok('POST', path + '/convert')
         self.assertEqual(converted['state'], 'converted')
         sales = self.of_customer('sales', customer['id'])
@@ -460,6 +463,9 @@ class ApiCase:
         other, _ = self.ok('POST', 'opportunities', status=201, json={
                 'customer_id': customer['id'], 'title': "备件年度采购",
                 'owner_id': self.employee['lina']})
+        error, _ = self.error(422, 'validation_error', 'POST',
+            f'opportunities/{other["id"]}/lost', json={'reason': 5})
+        self.assertEqual(error['details'][0]['field'], 'reason')
         lost, _ = self.ok('POST', f'opportunities/{other["id"]}/lost',
             json={'reason': "价格过高"})
         self.assertEqual(lost['state'], 'lost')
@@ -716,6 +722,10 @@ class ApiCase:
                             'lines': [{'product_id': 1, 'quantity': 1,
                                     'unit_price': 'Infinity'}]}}),
                 ('POST', 'sales', {'json': {'lines': [1]}}),
+                ('POST', 'sales', {'json': {'customer_id': his,
+                            'lines': [{'product_id': 1, 'quantity': 1,
+                                    'description': 'a\x00b'}]}}),
+                ('GET', 'contacts', {'params': {'position': 'x\x00'}}),
                 ('PATCH', f'customers/{his}', {'json': {'id': 5}}),
                 ('PATCH', f'customers/{his}',
                     {'json': {}, 'headers': {'If-Match': '\x7f' * 10}}),

@@ -50,6 +50,9 @@ def field_schema(field):
         schema = {'type': kind}
     if field.max_length and schema.get('type') == 'string':
         schema['maxLength'] = field.max_length
+    if not field.nullable and kind in {'string', 'text'}:
+        # not empty: a character that is not a space
+        schema.update(minLength=1, pattern=r'\S')
     if field.nullable and not field.required and kind != 'lines':
         if 'enum' in schema:
             schema['enum'] = schema['enum'] + [None]

@@ -113,6 +113,11 @@ class Field:
                 raise ValueError(kind)
             if self.max_length and len(value) > self.max_length:
                 raise ValueError('length')
+            if not self.nullable and not value.strip():
+                raise ValueError('empty')
+            # PostgreSQL stores no NUL character
+            if '\x00' in value:
+                raise ValueError('nul')
             return value
         if kind == 'enum':
             if value not in self.enum:

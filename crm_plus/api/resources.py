@@ -316,8 +316,15 @@ def _lost(record, body):
                             'crm_plus.msg_api_invalid_value',
                             type='integer')}], status=422)
         values['lost_reason_category'] = reason
-    if isinstance(body.get('reason'), str):
-        values['lost_reason'] = body['reason']
+    if body.get('reason') is not None:
+        try:
+            values['lost_reason'] = Field('reason', type='text').input(
+                body['reason'])
+        except ValueError:
+            raise bad_request('validation_error', 'msg_api_validation', [{
+                        'field': 'reason', 'reason': gettext(
+                            'crm_plus.msg_api_invalid_value',
+                            type='string')}], status=422)
     if values:
         Opportunity.write([record], values)
     Opportunity.lost([record])
@@ -509,8 +516,16 @@ class Sales(Resource):
                                 'crm_plus.msg_api_invalid_value',
                                 type='decimal')})
                     continue
-            if isinstance(item.get('description'), str):
-                line.description = item['description'][:1000]
+            if item.get('description') is not None:
+                try:
+                    line.description = Field('description', max_length=1000
+                        ).input(item['description'])
+                except ValueError:
+                    details.append({'field': f'lines[{index}].description',
+                            'reason': gettext(
+                                'crm_plus.msg_api_invalid_value',
+                                type='string')})
+                    continue
             lines.append(line)
         if details:
             raise bad_request('validation_error', 'msg_api_validation',
