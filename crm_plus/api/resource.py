@@ -113,8 +113,6 @@ class Field:
                 raise ValueError(kind)
             if self.max_length and len(value) > self.max_length:
                 raise ValueError('length')
-            if not self.nullable and not value.strip():
-                raise ValueError('empty')
             # PostgreSQL stores no NUL character
             if '\x00' in value:
                 raise ValueError('nul')
@@ -302,6 +300,9 @@ class Resource:
                 continue
             try:
                 converted = field.input(value)
+                if (not field.nullable and isinstance(converted, str)
+                        and not converted.strip()):
+                    raise ValueError('empty')
                 if field.validator and converted is not None:
                     converted = field.validator(converted)
             except ApiError as error:

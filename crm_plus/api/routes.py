@@ -498,7 +498,7 @@ def update_record(request, resource, id_, body):
 def delete_record(request, resource, id_):
     record = resource.get(id_)
     if_match = request.headers.get('If-Match')
-    if if_match and resource.etag(record) not in [
+    if if_match and if_match.strip() != '*' and resource.etag(record) not in [
             t.strip() for t in if_match.split(',')]:
         raise bad_request('precondition_failed',
             'msg_api_precondition_failed', status=412)
