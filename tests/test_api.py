@@ -468,6 +468,11 @@ class ApiCase:
         error, _ = self.error(422, 'validation_error', 'POST',
             f'opportunities/{other["id"]}/lost', json={'reason': 5})
         self.assertEqual(error['details'][0]['field'], 'reason')
+        for reason in [0, 2 ** 31 - 1, 2 ** 40]:
+            error, _ = self.error(422, 'validation_error', 'POST',
+                f'opportunities/{other["id"]}/lost',
+                json={'lost_reason_id': reason})
+            self.assertEqual(error['details'][0]['field'], 'lost_reason_id')
         lost, _ = self.ok('POST', f'opportunities/{other["id"]}/lost',
             json={'reason': "价格过高"})
         self.assertEqual(lost['state'], 'lost')
@@ -475,6 +480,18 @@ class ApiCase:
         self.error(403, 'forbidden', 'DELETE', f'opportunities/{other["id"]}')
         self.assertEqual(self.inst.count('sale_opportunity', 'id = ?',
                 (other['id'],)), 1)
+
+    def test_products(self):
+        "Products give their template's list price, in the currency"
+        prices = dict(self.inst.sql('SELECT p.id, l.list_price '
+                'FROM product_product p JOIN product_list_price l '
+                'ON l.template = p.template'))
+        products = self.all_pages('products')
+        self.assertTrue(products)
+        for product in products:
+            self.assertEqual(product['currency'], 'CNY')
+            self.assertEqual(decimal.Decimal(product['list_price']),
+                decimal.Decimal(str(prices[product['id']])))
 
     def test_sale(self):
         customer = self.hers
@@ -647,6 +664,13 @@ class ApiCase:
                 ('contacts', {'name': "陈静"}, 'customer_id'),
                 ('contacts', {'customer_id': 2 ** 31 - 1, 'name': "陈静"},
                     'customer_id'),
+                ('contacts', {'customer_id': 0, 'name': "陈静"},
+                    'customer_id'),
+                ('interactions', {'customer_id': -1, 'type': 'call',
+                        'subject': "x"}, 'customer_id'),
+                ('interactions', {'customer_id': self.hers['id'],
+                        'type': 'call', 'subject': "x",
+                        'follow_up_user_id': 0}, 'follow_up_user_id'),
                 ('interactions', {'customer_id': self.hers['id'],
                         'type': 'call', 'subject': "x",
                         'date': 'tomorrow'}, 'date'),

@@ -340,9 +340,9 @@ class Resource:
         details = []
         for name, value in body.items():
             field = self.by_name.get(name)
-            if (not field or field.type != 'integer' or value is None
-                    or not isinstance(value, int) or isinstance(value, bool)
-                    or not 0 < value < 2 ** 31):
+            # a value of another type is the 422 of values()
+            if (not field or field.type != 'integer'
+                    or not isinstance(value, int) or isinstance(value, bool)):
                 continue
             if field.reference:
                 try:
@@ -358,7 +358,7 @@ class Resource:
             # a record of another model that does not exist or the user
             # cannot read
             try:
-                found = Pool().get(target).search(
+                found = 0 < value < 2 ** 31 and Pool().get(target).search(
                     [('id', '=', value)], count=True)
             except AccessError:
                 found = 0

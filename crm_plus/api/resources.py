@@ -1,6 +1,7 @@
 """The resources of the CRM API, by name (see resource.py)."""
 from trytond.i18n import gettext
 from trytond.pool import Pool
+from trytond.transaction import Transaction
 
 from ..customer.normalize import (
     InvalidValue, normalize_code, normalize_uscc, parse_phone, validate_email)
@@ -315,6 +316,13 @@ def _lost(record, body):
                         'field': 'lost_reason_id', 'reason': gettext(
                             'crm_plus.msg_api_invalid_value',
                             type='integer')}], status=422)
+        Reason = pool.get(
+            Opportunity.lost_reason_category.model_name)
+        if not (0 < reason < 2 ** 31
+                and Reason.search([('id', '=', reason)], count=True)):
+            raise bad_request('validation_error', 'msg_api_validation', [{
+                        'field': 'lost_reason_id', 'reason': gettext(
+                            'crm_plus.msg_api_not_found')}], status=422)
         values['lost_reason_category'] = reason
     if body.get('reason') is not None:
         try:
@@ -573,6 +581,12 @@ class Sales(Resource):
         return super().values(body, create)
 
 
+def _company_currency(record):
+    company = Transaction().context.get('company')
+    if company:
+        return Pool().get('company.company')(company).currency.code
+
+
 @register
 class Products(Resource):
     name = 'products'
@@ -590,8 +604,12 @@ class Products(Resource):
             filter=True, sort=True),
         Field('description', 'description', 'text', "Description.",
             readonly=True),
-        Field('list_price', 'list_price', 'decimal', "List price.",
-            readonly=True),
+        # the variant's list price or else its template's
+        Field('list_price', 'list_price_used', 'decimal', "List price, a "
+            "decimal string in the currency.", readonly=True),
+        Field('currency', None, description="ISO 4217 currency code of "
+            "the list price (the company's).", readonly=True, reads=(),
+            getter=_company_currency),
         Field('unit', 'sale_uom.rec_name', description="Sale unit.",
             readonly=True),
         Field('category', 'account_category.rec_name',
