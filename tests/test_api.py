@@ -483,7 +483,8 @@ class ApiCase:
 
     def test_products(self):
         "Products give their template's list price, in the currency"
-        prices = dict(self.inst.sql('SELECT p.id, l.list_price '
+        prices = dict(self.inst.sql(
+                'SELECT p.id, CAST(l.list_price AS TEXT) '
                 'FROM product_product p JOIN product_list_price l '
                 'ON l.template = p.template'))
         products = self.all_pages('products')
@@ -491,7 +492,7 @@ class ApiCase:
         for product in products:
             self.assertEqual(product['currency'], 'CNY')
             self.assertEqual(decimal.Decimal(product['list_price']),
-                decimal.Decimal(str(prices[product['id']])))
+                decimal.Decimal(prices[product['id']]))
 
     def test_sale(self):
         customer = self.hers
