@@ -212,7 +212,9 @@ def _crm_plus(home, *args, **kwargs):
 class Instance:
     "A served demo instance (see the module)"
 
-    def __init__(self, backend):
+    def __init__(self, backend, config=None):
+        """config: {section: {option: value}} added to trytond.conf (an
+        instance of its own, e.g. with a low [crm_api] rate_limit)"""
         assert backend in BACKENDS, f"{backend} is not available"
         self.backend = backend
         self.home = Path(tempfile.mkdtemp(prefix=f'crm-harness-{backend}-'))
@@ -226,6 +228,11 @@ class Instance:
         self.url = f'http://127.0.0.1:{port}/'
         write_config(self.home, listen=f'127.0.0.1:{port}', uri=uri,
             database=self.database)
+        if config:
+            with open(self.home / 'trytond.conf', 'a') as conf:
+                for section, options in config.items():
+                    conf.write(f'\n[{section}]\n' + ''.join(
+                            f'{k} = {v}\n' for k, v in options.items()))
         shutil.copy(template / 'admin-password', self.home)
         shutil.copy(template / 'db' / 'module-hash',
             self.home / 'db' / f'{self.database}.module-hash')
@@ -416,6 +423,49 @@ class Instance:
             return status, loads(body) if body else None
         except ValueError:
             return status, body.decode(errors='replace')
+
+    def api_key(self, login, scopes=None, **values):
+        """The secret of a new validated crm_api key of login (created by
+        the administrator), with scopes (default all) and other values of
+        res.user.application (e.g. expires)"""
+        admin = self._admin()
+        user, = admin.model('res.user').search(
+            [('login', '=', login)], 0, None, None)
+        if scopes is None:
+            scopes = [s for s, _ in admin(
+                    'model.res.user.application.get_scopes')]
+        secret = 'crm_' + secrets.token_urlsafe(32)
+        admin.model('res.user.application').create([{
+                    'application': 'crm_api', 'key': secret, 'user': user,
+                    'name': 'test', 'scopes': scopes, 'state': 'validated',
+                    **values}])
+        return secret
+
+    def api(self, method, path, key, params=None, json=None, headers=None):
+        """Call the CRM API at /<db>/api/v1/<path> with the key (None: no
+        Authorization), return (status, headers, decoded JSON body or
+        text); json may be bytes, sent as they are"""
+        url = f'{self.url}{self.database}/api/v1/{path}'
+        if params:
+            url += '?' + urllib.parse.urlencode(params, doseq=True)
+        data = json
+        if json is not None and not isinstance(json, bytes):
+            data = dumps(json).encode()
+        headers = {'Content-Type': 'application/json', **(headers or {})}
+        if key is not None:
+            headers.setdefault('Authorization', f'Bearer {key}')
+        request = urllib.request.Request(url, method=method, data=data,
+            headers=headers)
+        try:
+            with urllib.request.urlopen(request, timeout=TIMEOUT) as response:
+                status, head, body = (
+                    response.status, response.headers, response.read())
+        except urllib.error.HTTPError as error:
+            status, head, body = error.code, error.headers, error.read()
+        try:
+            return status, head, loads(body) if body else None
+        except ValueError:
+            return status, head, body.decode(errors='replace')
 
     # Direct SQL ------------------------------------------------------------
     def sql(self, query, params=()):

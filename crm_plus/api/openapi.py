@@ -1,5 +1,7 @@
 """The OpenAPI 3.1 document of the CRM API, generated from the resource
 definitions (resources.py), and its documentation page."""
+from trytond.config import config
+
 from .resource import MAX_PAGE_SIZE
 from .resources import LINE_SCHEMA, RESOURCES
 
@@ -50,6 +52,9 @@ def field_schema(field):
         schema = {'type': kind}
     if field.max_length and schema.get('type') == 'string':
         schema['maxLength'] = field.max_length
+    if not field.nullable and kind in {'string', 'text'}:
+        # not empty: a character that is not a space
+        schema.update(minLength=1, pattern=r'\S')
     if field.nullable and not field.required and kind != 'lines':
         if 'enum' in schema:
             schema['enum'] = schema['enum'] + [None]
@@ -105,7 +110,8 @@ def _list_parameters(resource):
                 'type': 'integer', 'minimum': 1, 'maximum': 100_000,
                 'default': 1}},
         {'name': 'page_size', 'in': 'query', 'schema': {
-                'type': 'integer', 'minimum': 1, 'maximum': MAX_PAGE_SIZE,
+                'type': 'integer', 'minimum': 1, 'maximum': config.getint(
+                    'crm_api', 'max_page_size', default=MAX_PAGE_SIZE),
                 'default': 20}},
         {'name': 'sort', 'in': 'query', 'description':
             "Comma-separated fields, '-' for descending: "
@@ -142,6 +148,11 @@ ID_PARAMETER = {'name': 'id', 'in': 'path', 'required': True,
     'schema': {'type': 'integer', 'minimum': 1}}
 ETAG = {'ETag': {'schema': {'type': 'string'},
         'description': "Version of the record, for If-Match."}}
+IF_MATCH = {'name': 'If-Match', 'in': 'header', 'schema': {'type': 'string'},
+    'description': "Change only the version of this ETag ('*': any)."}
+IF_NONE_MATCH = {'name': 'If-None-Match', 'in': 'header',
+    'schema': {'type': 'string'},
+    'description': "A 304 without body when this ETag is current."}
 
 
 def paths():
@@ -178,15 +189,17 @@ def paths():
                 'tags': tag, 'operationId': f'read_{name}',
                 'summary': f"Read a record of {name}",
                 'parameters': [{'name': 'fields', 'in': 'query',
-                        'schema': {'type': 'string'}}],
-                'responses': _responses(READ_ERRORS, {'200': record}),
+                        'schema': {'type': 'string'}}, IF_NONE_MATCH],
+                'responses': _responses(READ_ERRORS, {'200': record,
+                        '304': {'description': "Not modified: the ETag "
+                            "of If-None-Match is current.",
+                            'headers': ETAG}}),
                 }
         if 'update' in resource.methods:
             item['patch'] = {
                 'tags': tag, 'operationId': f'update_{name}',
                 'summary': f"Change a record of {name}",
-                'parameters': [{'name': 'If-Match', 'in': 'header',
-                        'schema': {'type': 'string'}}],
+                'parameters': [IF_MATCH],
                 'requestBody': {'required': True,
                     'content': _json(_ref(f'{title}Update'))},
                 'responses': _responses(WRITE_ERRORS, {'200': record}),
@@ -195,6 +208,7 @@ def paths():
             item['delete'] = {
                 'tags': tag, 'operationId': f'delete_{name}',
                 'summary': f"Delete a record of {name}",
+                'parameters': [IF_MATCH],
                 'responses': _responses(WRITE_ERRORS,
                     {'204': {'description': "Deleted."}}),
                 }

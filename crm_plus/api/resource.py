@@ -12,6 +12,7 @@ import decimal
 from dataclasses import dataclass, field as dataclass_field
 
 from trytond.i18n import gettext
+from trytond.model.exceptions import AccessError
 from trytond.pool import Pool
 from trytond.transaction import Transaction
 
@@ -30,6 +31,8 @@ OPERATORS = {
     'enum': {'': '='},
     }
 UTC = dt.timezone.utc
+# The query parameters of a list besides the filters
+LIST_PARAMETERS = {'page', 'page_size', 'sort', 'fields', 'updated_since'}
 
 
 class ApiError(Exception):
@@ -74,6 +77,8 @@ class Field:
     items: str = 'string'
     # the Tryton fields the field reads, for field access and record rules
     reads: tuple = None
+    # the Tryton field filters search (default source)
+    search: str = None
 
     @property
     def model_fields(self):
@@ -108,6 +113,9 @@ class Field:
                 raise ValueError(kind)
             if self.max_length and len(value) > self.max_length:
                 raise ValueError('length')
+            # PostgreSQL stores no NUL character
+            if '\x00' in value:
+                raise ValueError('nul')
             return value
         if kind == 'enum':
             if value not in self.enum:
@@ -292,6 +300,9 @@ class Resource:
                 continue
             try:
                 converted = field.input(value)
+                if (not field.nullable and isinstance(converted, str)
+                        and not converted.strip()):
+                    raise ValueError('empty')
                 if field.validator and converted is not None:
                     converted = field.validator(converted)
             except ApiError as error:
@@ -329,11 +340,29 @@ class Resource:
         details = []
         for name, value in body.items():
             field = self.by_name.get(name)
-            if not field or not field.reference or value is None:
+            # a value of another type is the 422 of values()
+            if (not field or field.type != 'integer'
+                    or not isinstance(value, int) or isinstance(value, bool)):
                 continue
+            if field.reference:
+                try:
+                    RESOURCES[field.reference].get(value)
+                except ApiError:
+                    details.append({'field': name, 'reason': gettext(
+                                'crm_plus.msg_api_not_found')})
+                continue
+            target = getattr(self.Model._fields.get(field.source),
+                'model_name', None)
+            if not target or not field.writable:
+                continue
+            # a record of another model that does not exist or the user
+            # cannot read
             try:
-                RESOURCES[field.reference].get(value)
-            except ApiError:
+                found = 0 < value < 2 ** 31 and Pool().get(target).search(
+                    [('id', '=', value)], count=True)
+            except AccessError:
+                found = 0
+            if not found:
                 details.append({'field': name, 'reason': gettext(
                             'crm_plus.msg_api_not_found')})
         if details:
@@ -378,6 +407,9 @@ class Resource:
         details = []
         for name, value in args.items():
             if name not in filters:
+                if name not in LIST_PARAMETERS:
+                    details.append({'field': name, 'reason': gettext(
+                                'crm_plus.msg_api_unknown_field')})
                 continue
             field, operator = filters[name]
             if field.name not in readable:
@@ -403,7 +435,7 @@ class Resource:
                             'crm_plus.msg_api_invalid_value',
                             type=field.type)})
                 continue
-            domain.append((field.source, operator, converted))
+            domain.append((field.search or field.source, operator, converted))
         if 'updated_since' in args:
             try:
                 since = parse_datetime(args['updated_since'])

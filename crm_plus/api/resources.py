@@ -1,6 +1,7 @@
 """The resources of the CRM API, by name (see resource.py)."""
 from trytond.i18n import gettext
 from trytond.pool import Pool
+from trytond.transaction import Transaction
 
 from ..customer.normalize import (
     InvalidValue, normalize_code, normalize_uscc, parse_phone, validate_email)
@@ -175,7 +176,8 @@ class Contacts(Resource):
             "customer.", required=True, filter=True, reference='customers',
             nullable=False),
         Field('name', 'person_name', description="Name of the person.",
-            required=True, filter=True, max_length=500, nullable=False),
+            required=True, filter=True, max_length=500, nullable=False,
+            search='person.name'),
         Field('position', 'position', description="Job title.",
             filter=True, max_length=200),
         Field('department', 'department', description="Department.",
@@ -193,6 +195,12 @@ class Contacts(Resource):
         Field('notes', 'notes', 'text', "Notes.", max_length=100_000),
         *created_updated(),
         ]
+
+
+def _non_negative(value):
+    if value < 0:
+        raise ValueError(value)
+    return value
 
 
 @register
@@ -217,6 +225,7 @@ class Interactions(Resource):
                 'internal'], "Direction.", filter=True, nullable=False),
         Field('duration', None, 'integer', "Duration in seconds.",
             reads=('duration',), getter=lambda r: r.duration,
+            validator=_non_negative,
             setter=lambda values, value, record=None: values.update(
                 duration=_seconds(value))),
         Field('subject', 'subject', description="Subject.", required=True,
@@ -240,8 +249,6 @@ def _seconds(value):
     import datetime as dt
     if value is None:
         return None
-    if value < 0:
-        raise ValueError(value)
     return dt.timedelta(seconds=value)
 
 
@@ -309,9 +316,23 @@ def _lost(record, body):
                         'field': 'lost_reason_id', 'reason': gettext(
                             'crm_plus.msg_api_invalid_value',
                             type='integer')}], status=422)
+        Reason = pool.get(
+            Opportunity.lost_reason_category.model_name)
+        if not (0 < reason < 2 ** 31
+                and Reason.search([('id', '=', reason)], count=True)):
+            raise bad_request('validation_error', 'msg_api_validation', [{
+                        'field': 'lost_reason_id', 'reason': gettext(
+                            'crm_plus.msg_api_not_found')}], status=422)
         values['lost_reason_category'] = reason
-    if isinstance(body.get('reason'), str):
-        values['lost_reason'] = body['reason']
+    if body.get('reason') is not None:
+        try:
+            values['lost_reason'] = Field('reason', type='text').input(
+                body['reason'])
+        except ValueError:
+            raise bad_request('validation_error', 'msg_api_validation', [{
+                        'field': 'reason', 'reason': gettext(
+                            'crm_plus.msg_api_invalid_value',
+                            type='string')}], status=422)
     if values:
         Opportunity.write([record], values)
     Opportunity.lost([record])
@@ -465,11 +486,13 @@ class Sales(Resource):
         Line = pool.get('sale.line')
         Product = pool.get('product.product')
         details, lines = [], []
-        if not isinstance(value, list) or len(value) > 200:
-            raise ValueError('lines')
+        if (not isinstance(value, list) or len(value) > 200
+                or not all(isinstance(i, dict) for i in value)):
+            raise bad_request('validation_error', 'msg_api_validation', [{
+                        'field': 'lines', 'reason': gettext(
+                            'crm_plus.msg_api_invalid_value',
+                            type='array')}], status=422)
         for index, item in enumerate(value):
-            if not isinstance(item, dict):
-                raise ValueError('lines')
             product_id = item.get('product_id')
             quantity = item.get('quantity')
             products = (Product.search([('id', '=', product_id),
@@ -501,8 +524,16 @@ class Sales(Resource):
                                 'crm_plus.msg_api_invalid_value',
                                 type='decimal')})
                     continue
-            if isinstance(item.get('description'), str):
-                line.description = item['description'][:1000]
+            if item.get('description') is not None:
+                try:
+                    line.description = Field('description', max_length=1000
+                        ).input(item['description'])
+                except ValueError:
+                    details.append({'field': f'lines[{index}].description',
+                            'reason': gettext(
+                                'crm_plus.msg_api_invalid_value',
+                                type='string')})
+                    continue
             lines.append(line)
         if details:
             raise bad_request('validation_error', 'msg_api_validation',
@@ -529,7 +560,8 @@ class Sales(Resource):
         sale.party = Party(values['party'])
         sale.on_change_party()
         sale.lines = self._build_lines(sale, lines or [])
-        sale.save()
+        # save() skips the access checks: create does them
+        sale, = Sale.create([sale._save_values()])
         return sale
 
     def update(self, record, body):
@@ -540,12 +572,19 @@ class Sales(Resource):
             Line.delete([line for line in record.lines])
             sale = self.Model(record.id)
             sale.lines = self._build_lines(sale, lines)
-            sale.save()
+            # save() skips the access checks: write does them
+            self.Model.write([sale], sale._save_values())
         return self.Model(record.id)
 
     def values(self, body, create):
         body = {k: v for k, v in body.items() if k != 'lines'}
         return super().values(body, create)
+
+
+def _company_currency(record):
+    company = Transaction().context.get('company')
+    if company:
+        return Pool().get('company.company')(company).currency.code
 
 
 @register
@@ -565,8 +604,12 @@ class Products(Resource):
             filter=True, sort=True),
         Field('description', 'description', 'text', "Description.",
             readonly=True),
-        Field('list_price', 'list_price', 'decimal', "List price.",
-            readonly=True),
+        # the variant's list price or else its template's
+        Field('list_price', 'list_price_used', 'decimal', "List price, a "
+            "decimal string in the currency.", readonly=True),
+        Field('currency', None, description="ISO 4217 currency code of "
+            "the list price (the company's).", readonly=True, reads=(),
+            getter=_company_currency),
         Field('unit', 'sale_uom.rec_name', description="Sale unit.",
             readonly=True),
         Field('category', 'account_category.rec_name',

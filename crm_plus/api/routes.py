@@ -244,7 +244,9 @@ def _unauthorized():
 def _dispatch(request, pool, parts, body, lang):
     transaction = Transaction()
     User = pool.get('res.user')
-    application = _authenticate(request)
+    # an error before the key's user is known is in the requested language
+    with transaction.set_context(language=lang or 'en'):
+        application = _authenticate(request)
     wait = limiter.hit(application.id)
     with transaction.set_user(application.user.id), \
             transaction.reset_context():
@@ -496,7 +498,7 @@ def update_record(request, resource, id_, body):
 def delete_record(request, resource, id_):
     record = resource.get(id_)
     if_match = request.headers.get('If-Match')
-    if if_match and resource.etag(record) not in [
+    if if_match and if_match.strip() != '*' and resource.etag(record) not in [
             t.strip() for t in if_match.split(',')]:
         raise bad_request('precondition_failed',
             'msg_api_precondition_failed', status=412)
