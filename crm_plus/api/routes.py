@@ -11,15 +11,18 @@ Settings (trytond.conf, section ``[crm_api]``): ``rate_limit`` requests per
 ``max_body_size`` bytes (1 MiB), ``timeout`` seconds per request (30),
 ``max_page_size`` (100).
 """
+import datetime as dt
 import json
 import logging
 import threading
 import time
 from collections import defaultdict
+from collections.abc import Mapping
 
 from werkzeug.wrappers import Response
 
 from trytond import backend
+from trytond.cache import Cache
 from trytond.config import config
 from trytond.exceptions import (
     ConcurrencyException, UserError, UserWarning)
@@ -73,6 +76,12 @@ class RateLimiter:
 limiter = RateLimiter()
 # last-used times written, per key id: at most once a minute
 _last_used = {}
+# The context of a key's user by (user id, last change of the user): a
+# change of the user (language, company, employee, warehouse) makes a new
+# entry; the duration bounds what does not write the user (a group's
+# members, the text direction of a language)
+_preferences = Cache('crm_plus.api.preferences', context=False,
+    duration=dt.timedelta(minutes=5))
 
 
 def language(request):
@@ -208,7 +217,6 @@ def _touch(pool, key_id):
 
     @with_transaction(readonly=False)
     def write(request, pool):
-        import datetime as dt
         table = pool.get('res.user.application').__table__()
         cursor = Transaction().connection.cursor()
         cursor.execute(*table.update([table.last_used],
@@ -241,14 +249,33 @@ def _unauthorized():
     return bad_request('unauthorized', 'msg_api_unauthorized', status=401)
 
 
+def _user_context(user):
+    "A copy of the preferences context of user (cached, see _preferences)"
+    transaction = Transaction()
+    key = (user.id, user.write_date)
+    context = _preferences.get(key)
+    if context is None:
+        with transaction.set_user(user.id), transaction.reset_context():
+            context = Pool().get('res.user').get_preferences(
+                context_only=True)
+        _preferences.set(key, context)
+    return _thaw(context)
+
+
+def _thaw(value):
+    "A mutable copy of a value of trytond's cache (read-only mappings)"
+    if isinstance(value, Mapping):
+        return {k: _thaw(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_thaw(v) for v in value]
+    return value
+
+
 def _dispatch(request, pool, parts, body, lang):
     transaction = Transaction()
-    User = pool.get('res.user')
     application = _authenticate(request)
     wait = limiter.hit(application.id)
-    with transaction.set_user(application.user.id), \
-            transaction.reset_context():
-        context = User.get_preferences(context_only=True)
+    context = _user_context(application.user)
     if lang:
         context['language'] = lang
     lang = context.get('language') or 'en'
