@@ -65,8 +65,10 @@ def _mechanism_setter(type_):
     return setter
 
 
-def _first_address(party):
-    return party.addresses[0].full_address if party.addresses else None
+def _first_address(row):
+    "The formatted first address of a party read with its full addresses"
+    addresses = row['addresses.']
+    return addresses[0]['full_address'] if addresses else None
 
 
 def _enum(name, source, values, description, **kwargs):
@@ -146,7 +148,8 @@ class Customers(Resource):
             setter=_mechanism_setter('email'), validator=valid_email,
             reads=('contact_mechanisms',), max_length=320),
         Field('address', None, description="First address, formatted.",
-            readonly=True, getter=_first_address, reads=('addresses',)),
+            readonly=True, row_getter=_first_address, reads=('addresses',),
+            loads=('addresses.full_address',)),
         *created_updated(),
         ]
 

@@ -459,7 +459,7 @@ def list_records(request, resource):
     records = Model.search(domain, offset=(page - 1) * size, limit=size,
         order=order)
     total = Model.search(domain, count=True)
-    data = [resource.dump(r, fields) for r in records]
+    data = [d for d, _ in resource.dump_many(records, fields)]
     next_page = None
     if page * size < total:
         args = request.args.copy()
@@ -480,18 +480,23 @@ def _quoted(args):
 
 
 def _record_response(resource, record, status=200, headers=None):
-    response = json_response(resource.dump(record), status, headers)
-    response.headers['ETag'] = resource.etag(record)
+    (data, etag), = resource.dump_many([record])
+    response = json_response(data, status, headers)
+    response.headers['ETag'] = etag
     return response
 
 
 def read_record(request, resource, id_):
     record = resource.get(id_)
-    etag = resource.etag(record)
-    if etag in request.headers.get('If-None-Match', ''):
-        return Response(status=304, headers={'ETag': etag})
+    if_none_match = request.headers.get('If-None-Match', '')
+    if if_none_match:
+        etag = resource.etag(record)
+        if etag in if_none_match:
+            return Response(status=304, headers={'ETag': etag})
     fields = resource.select(_requested_fields(request))
-    response = json_response(resource.dump(record, fields))
+    # the ETag of the same read as the data
+    (data, etag), = resource.dump_many([record], fields)
+    response = json_response(data)
     response.headers['ETag'] = etag
     return response
 
