@@ -10,5 +10,9 @@ from trytond.application import app
 from . import framework
 
 framework.install()
+# Importing this module imported the package before trytond.application
+# loaded the backend: the package did not register its routes then
+from . import web  # noqa: F401,E402
+from .api import routes  # noqa: F401,E402
 
 __all__ = ['app']

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field as dataclass_field
 from trytond.i18n import gettext
 from trytond.model.exceptions import AccessError
 from trytond.pool import Pool
-from trytond.transaction import Transaction
+from trytond.transaction import Transaction, without_check_access
 
 MAX_PAGE_SIZE = 100
 DEFAULT_PAGE_SIZE = 20
@@ -57,7 +57,9 @@ class Field:
 
     source: the field of the model ('crm_owner', or a dotted path to read
     'crm_owner.rec_name'); getter/setter: functions of (record) and
-    (values, value) instead of a source; type: a JSON type of OPERATORS,
+    (values, value) instead of a source; row_getter: a function of the
+    row Model.read answered instead, loads naming what it needs read;
+    type: a JSON type of OPERATORS,
     'array' or 'object'; reference: the resource a integer id points to."""
     name: str
     source: str = None
@@ -72,6 +74,8 @@ class Field:
     max_length: int = None
     nullable: bool = True
     getter: object = None
+    row_getter: object = None
+    loads: tuple = ()
     setter: object = None
     validator: object = None
     items: str = 'string'
@@ -91,6 +95,35 @@ class Field:
     @property
     def writable(self):
         return not self.readonly and bool(self.source or self.setter)
+
+    def read_names(self, Model):
+        "The names Model.read reads for the field (none for a getter)"
+        if self.getter:
+            return ()
+        if self.row_getter:
+            return self.loads
+        if ('.' not in self.source and self.type == 'array'
+                and Model._fields[self.source]._type in {
+                    'one2many', 'many2many'}):
+            return (self.source + '.rec_name',)
+        return (self.source,)
+
+    def output_row(self, row, record):
+        "The JSON value of the row read (see read_names) of record"
+        if self.getter:
+            return self.output(record)
+        if self.row_getter:
+            return to_json(self.row_getter(row), self.type)
+        value = row
+        *path, name = self.source.split('.')
+        for step in path:
+            value = value.get(step + '.') if value else None
+        if not value:
+            return None
+        if self.type == 'array' and name + '.' in value:
+            # an x2many read with its rec_name
+            return [v['rec_name'] for v in value[name + '.'] or []]
+        return to_json(value.get(name), self.type)
 
     def output(self, record):
         if self.getter:
@@ -277,12 +310,31 @@ class Resource:
         return records[0]
 
     def dump(self, record, fields=None):
-        return {f.name: f.output(record) for f in (fields or self.readable())}
+        return self.dump_many([record], fields)[0][0]
+
+    def dump_many(self, records, fields=None):
+        """[(JSON object, ETag)] of records the user can read: the fields are
+        read in one Model.read, without access checks as record attributes
+        are (the records were searched with the rules, fields are of
+        readable)"""
+        fields = fields or self.readable()
+        Model = self.Model
+        names = {'write_date', 'create_date'}
+        for field in fields:
+            names.update(field.read_names(Model))
+        with without_check_access():
+            rows = {r['id']: r for r in Model.read(
+                    [r.id for r in records], list(names))}
+        result = []
+        for record in records:
+            row = rows[record.id]
+            result.append((
+                    {f.name: f.output_row(row, record) for f in fields},
+                    _etag(record.id, row['write_date'], row['create_date'])))
+        return result
 
     def etag(self, record):
-        timestamp = record.write_date or record.create_date
-        return '"%s-%s"' % (record.id, int(timestamp.replace(
-                    tzinfo=UTC).timestamp() * 1_000_000))
+        return _etag(record.id, record.write_date, record.create_date)
 
     def values(self, body, create):
         """Tryton values of the JSON body or a 422 naming every invalid
@@ -476,6 +528,12 @@ class Resource:
         return order
 
 
+def _etag(id_, write_date, create_date):
+    timestamp = write_date or create_date
+    return '"%s-%s"' % (id_, int(timestamp.replace(
+                tzinfo=UTC).timestamp() * 1_000_000))
+
+
 def not_found():
     return bad_request('not_found', 'msg_api_not_found', status=404)
 
@@ -492,5 +550,5 @@ def created_updated():
         Field('updated_at', None, 'datetime', "Time of the last change "
             "(the creation time for a record never changed).",
             readonly=True, sort=True, reads=(),
-            getter=lambda r: r.write_date or r.create_date),
+            row_getter=lambda r: r['write_date'] or r['create_date']),
         ]

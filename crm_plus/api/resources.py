@@ -1,7 +1,7 @@
 """The resources of the CRM API, by name (see resource.py)."""
 from trytond.i18n import gettext
 from trytond.pool import Pool
-from trytond.transaction import Transaction
+from trytond.transaction import Transaction, without_check_access
 
 from ..customer.normalize import (
     InvalidValue, normalize_code, normalize_uscc, parse_phone, validate_email)
@@ -66,8 +66,10 @@ def _mechanism_setter(type_):
     return setter
 
 
-def _first_address(party):
-    return party.addresses[0].full_address if party.addresses else None
+def _first_address(row):
+    "The formatted first address of a party read with its full addresses"
+    addresses = row['addresses.']
+    return addresses[0]['full_address'] if addresses else None
 
 
 def _enum(name, source, values, description, **kwargs):
@@ -147,7 +149,8 @@ class Customers(Resource):
             setter=_mechanism_setter('email'), validator=valid_email,
             reads=('contact_mechanisms',), max_length=320),
         Field('address', None, description="First address, formatted.",
-            readonly=True, getter=_first_address, reads=('addresses',)),
+            readonly=True, row_getter=_first_address, reads=('addresses',),
+            loads=('addresses.full_address',)),
         *created_updated(),
         ]
 
@@ -155,6 +158,20 @@ class Customers(Resource):
         def action(record, body):
             getattr(Pool().get('party.party'), button)([record])
         return action
+
+    def dump_many(self, records, fields=None):
+        # Addresses formatted as seen from the company's country (the
+        # context key of party.address), looked up once, not per address
+        context = Transaction().context
+        company_id = context.get('company')
+        if 'address_from_country' in context or not company_id:
+            return super().dump_many(records, fields)
+        with without_check_access():
+            company = Pool().get('company.company')(company_id)
+            address = company.party.address_get()
+        with Transaction().set_context(
+                address_from_country=address.country if address else None):
+            return super().dump_many(records, fields)
 
     actions = [
         Action('claim', _party_action('crm_claim'),

@@ -11,15 +11,18 @@ Settings (trytond.conf, section ``[crm_api]``): ``rate_limit`` requests per
 ``max_body_size`` bytes (1 MiB), ``timeout`` seconds per request (30),
 ``max_page_size`` (100).
 """
+import datetime as dt
 import json
 import logging
 import threading
 import time
 from collections import defaultdict
+from collections.abc import Mapping
 
 from werkzeug.wrappers import Response
 
 from trytond import backend
+from trytond.cache import Cache
 from trytond.config import config
 from trytond.exceptions import (
     ConcurrencyException, UserError, UserWarning)
@@ -73,6 +76,12 @@ class RateLimiter:
 limiter = RateLimiter()
 # last-used times written, per key id: at most once a minute
 _last_used = {}
+# The context of a key's user by (user id, last change of the user): a
+# change of the user (language, company, employee, warehouse) makes a new
+# entry; the duration bounds what does not write the user (a group's
+# members, the text direction of a language)
+_preferences = Cache('crm_plus.api.preferences', context=False,
+    duration=dt.timedelta(minutes=5))
 
 
 def language(request):
@@ -208,7 +217,6 @@ def _touch(pool, key_id):
 
     @with_transaction(readonly=False)
     def write(request, pool):
-        import datetime as dt
         table = pool.get('res.user.application').__table__()
         cursor = Transaction().connection.cursor()
         cursor.execute(*table.update([table.last_used],
@@ -241,16 +249,35 @@ def _unauthorized():
     return bad_request('unauthorized', 'msg_api_unauthorized', status=401)
 
 
+def _user_context(user):
+    "A copy of the preferences context of user (cached, see _preferences)"
+    transaction = Transaction()
+    key = (user.id, user.write_date)
+    context = _preferences.get(key)
+    if context is None:
+        with transaction.set_user(user.id), transaction.reset_context():
+            context = Pool().get('res.user').get_preferences(
+                context_only=True)
+        _preferences.set(key, context)
+    return _thaw(context)
+
+
+def _thaw(value):
+    "A mutable copy of a value of trytond's cache (read-only mappings)"
+    if isinstance(value, Mapping):
+        return {k: _thaw(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_thaw(v) for v in value]
+    return value
+
+
 def _dispatch(request, pool, parts, body, lang):
     transaction = Transaction()
-    User = pool.get('res.user')
     # an error before the key's user is known is in the requested language
     with transaction.set_context(language=lang or 'en'):
         application = _authenticate(request)
     wait = limiter.hit(application.id)
-    with transaction.set_user(application.user.id), \
-            transaction.reset_context():
-        context = User.get_preferences(context_only=True)
+    context = _user_context(application.user)
     if lang:
         context['language'] = lang
     lang = context.get('language') or 'en'
@@ -434,7 +461,7 @@ def list_records(request, resource):
     records = Model.search(domain, offset=(page - 1) * size, limit=size,
         order=order)
     total = Model.search(domain, count=True)
-    data = [resource.dump(r, fields) for r in records]
+    data = [d for d, _ in resource.dump_many(records, fields)]
     next_page = None
     if page * size < total:
         args = request.args.copy()
@@ -455,18 +482,23 @@ def _quoted(args):
 
 
 def _record_response(resource, record, status=200, headers=None):
-    response = json_response(resource.dump(record), status, headers)
-    response.headers['ETag'] = resource.etag(record)
+    (data, etag), = resource.dump_many([record])
+    response = json_response(data, status, headers)
+    response.headers['ETag'] = etag
     return response
 
 
 def read_record(request, resource, id_):
     record = resource.get(id_)
-    etag = resource.etag(record)
-    if etag in request.headers.get('If-None-Match', ''):
-        return Response(status=304, headers={'ETag': etag})
+    if_none_match = request.headers.get('If-None-Match', '')
+    if if_none_match:
+        etag = resource.etag(record)
+        if etag in if_none_match:
+            return Response(status=304, headers={'ETag': etag})
     fields = resource.select(_requested_fields(request))
-    response = json_response(resource.dump(record, fields))
+    # the ETag of the same read as the data
+    (data, etag), = resource.dump_many([record], fields)
+    response = json_response(data)
     response.headers['ETag'] = etag
     return response
 
