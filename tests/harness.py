@@ -16,6 +16,7 @@ default any free port).
 """
 import atexit
 import base64
+import configparser
 import datetime as dt
 import decimal
 import fcntl
@@ -229,10 +230,17 @@ class Instance:
         write_config(self.home, listen=f'127.0.0.1:{port}', uri=uri,
             database=self.database)
         if config:
-            with open(self.home / 'trytond.conf', 'a') as conf:
-                for section, options in config.items():
-                    conf.write(f'\n[{section}]\n' + ''.join(
-                            f'{k} = {v}\n' for k, v in options.items()))
+            # into the sections crm-plus init wrote, or new ones
+            parser = configparser.ConfigParser(interpolation=None)
+            parser.read(self.home / 'trytond.conf', encoding='utf-8')
+            for section, options in config.items():
+                if not parser.has_section(section):
+                    parser.add_section(section)
+                for option, value in options.items():
+                    parser.set(section, option, str(value))
+            with open(self.home / 'trytond.conf', 'w',
+                    encoding='utf-8') as conf:
+                parser.write(conf)
         shutil.copy(template / 'admin-password', self.home)
         shutil.copy(template / 'db' / 'module-hash',
             self.home / 'db' / f'{self.database}.module-hash')
