@@ -245,6 +245,52 @@ class WebhooksTest:
         time.sleep(0.5)
         self.assertEqual(len(self.receiver.received(path, 3, 0)), 2)
 
+    def test_update_event(self):
+        "A change of a customer is one customer.updated with the new values"
+        customer = self.create_customer()
+        webhook, path = self.subscribe(['customer.updated'])
+        status, changed = self.api('PATCH', f'customers/{customer["id"]}',
+            'admin', {'website': 'https://example.com/',
+                'phone': '+86 10 6552 9988'})
+        self.assertEqual(status, 200, changed)
+        event, = self.events(webhook, path, 1)
+        self.assertEqual(event['type'], 'customer.updated')
+        self.assertEqual(event['data'], changed)
+        time.sleep(0.5)
+        self.assertEqual(len(self.receiver.received(path, 2, 0)), 1)
+
+    def test_sale_shipment_invoice_events(self):
+        "Quoting, confirming, shipping and posting make their events"
+        webhook, path = self.subscribe(['sale.quoted', 'sale.confirmed',
+                'shipment.done', 'invoice.posted'])
+        sale, = self.admin.model('sale.sale').search(
+            [('state', '=', 'draft')], 0, 1, [('id', 'ASC')])
+        self.assertEqual(self.api('POST', f'sales/{sale}/quote')[0], 200)
+        self.assertEqual(self.api('POST', f'sales/{sale}/confirm')[0], 200)
+        quoted, confirmed = self.events(webhook, path, 2)
+        self.assertEqual((quoted['type'], quoted['data']['id'],
+                quoted['data']['state']), ('sale.quoted', sale, 'quotation'))
+        self.assertEqual((confirmed['type'], confirmed['data']['id']),
+            ('sale.confirmed', sale))
+
+        Shipment = self.admin.model('stock.shipment.out')
+        shipment, = Shipment.search(
+            [('state', '=', 'waiting')], 0, 1, [('id', 'ASC')])
+        for button in ['assign_force', 'pick', 'pack', 'do']:
+            self.admin(f'model.stock.shipment.out.{button}', [shipment])
+        Invoice = self.admin.model('account.invoice')
+        invoice, = Invoice.search([('state', '=', 'draft'),
+                ('type', '=', 'out')], 0, 1, [('id', 'ASC')])
+        self.admin('model.account.invoice.post', [invoice])
+        *_, done, posted = self.events(webhook, path, 4)
+        self.assertEqual((done['type'], done['resource'], done['data']['id'],
+                done['data']['state']),
+            ('shipment.done', 'shipments', shipment, 'done'))
+        self.assertEqual((posted['type'], posted['resource'],
+                posted['data']['id'], posted['data']['state']),
+            ('invoice.posted', 'invoices', invoice, 'posted'))
+        self.assertRegex(posted['data']['total_amount'], r'^\d+\.\d+$')
+
     def test_retry_after_failure(self):
         "A failed attempt is retried after the back-off, then not again"
         webhook, path = self.subscribe(['customer.created'], 500)

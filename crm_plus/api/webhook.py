@@ -45,6 +45,7 @@ from trytond.transaction import (
     Transaction, check_access, without_check_access)
 from trytond.wizard import Button, StateTransition, StateView, Wizard
 
+from ..text_input import TextInputMixin
 from .resource import (
     Field, Resource, bad_request, created_updated, not_found, to_json)
 from .resources import RESOURCES
@@ -262,6 +263,7 @@ def emit(event, ids):
         webhooks = Webhook.search([
                 ('enabled', '=', True),
                 ('events', 'in', [event.name]),
+                ('user.active', '=', True),
                 ])
     now = dt.datetime.now()
     created, merged = [], []
@@ -313,17 +315,18 @@ def emit(event, ids):
     Delivery.enqueue(deliveries)
 
 
-class Webhook(ModelSQL, ModelView):
+class Webhook(TextInputMixin, ModelSQL, ModelView):
     "Webhook"
     __name__ = 'crm.webhook'
     _rec_name = 'name'
+    _crm_text_sizes = {'url': 2000}
     name = fields.Char("Name", required=True)
     url = fields.Char("URL", required=True,
         help="The HTTPS (or HTTP) address the events are posted to.")
     events = fields.MultiSelection(
         'get_events', "Events", required=True, sort=False)
     user = fields.Many2One('res.user', "Owner", required=True,
-        ondelete='CASCADE',
+        ondelete='CASCADE', states={'readonly': Eval('id', -1) >= 0},
         help="The events are sent with what this user may read.")
     enabled = fields.Boolean("Enabled",
         help="Disabled after too many consecutive failed deliveries.")
@@ -533,6 +536,7 @@ class Delivery(ModelSQL, ModelView):
     def _send(self):
         pool = Pool()
         Configuration = pool.get('crm.configuration')
+        Webhook = pool.get('crm.webhook')
         if not self._claim():
             # sent, or not due: its scheduled task or the cron sends it
             return
@@ -571,10 +575,10 @@ class Delivery(ModelSQL, ModelView):
                 'duration': int((time.monotonic() - started) * 1000),
                 'error': (error or None) if not ok else None,
                 })
-        Pool().get('crm.webhook').record_result(webhook, ok)
+        Webhook.record_result(webhook, ok)
         configuration = Configuration(1)
         if (not ok and self.attempt < configuration.get_webhook_max_attempts()
-                and self.webhook.enabled):
+                and Webhook(webhook.id).enabled):
             delay = dt.timedelta(seconds=(
                     configuration.get_webhook_retry_delay()
                     * 2 ** (self.attempt - 1)))
