@@ -35,7 +35,7 @@ from contextlib import ExitStack
 from dataclasses import dataclass
 
 from trytond.cache import Cache
-from trytond.config import config
+import trytond.config as config
 from trytond.i18n import gettext
 from trytond.model import ModelSQL, ModelView, fields
 from trytond.model.exceptions import ValidationError
@@ -206,6 +206,7 @@ _pending = weakref.WeakKeyDictionary()
 
 class EventSource:
     "The model hooks emitting the events of EVENTS of the model"
+    __slots__ = ()
 
     @classmethod
     def on_modification(cls, mode, records, field_names=None):
@@ -317,6 +318,7 @@ def emit(event, ids):
 
 class Webhook(TextInputMixin, ModelSQL, ModelView):
     "Webhook"
+    __string__ = "Webhook"
     __name__ = 'crm.webhook'
     _rec_name = 'name'
     _crm_text_sizes = {'url': 2000}
@@ -460,6 +462,7 @@ class Webhook(TextInputMixin, ModelSQL, ModelView):
 
 class Delivery(ModelSQL, ModelView):
     "Webhook Delivery"
+    __string__ = "Webhook Delivery"
     __name__ = 'crm.webhook.delivery'
     __access__ = {'webhook'}
     webhook = fields.Many2One('crm.webhook', "Webhook", required=True,
@@ -677,6 +680,7 @@ class Invoice(EventSource, metaclass=PoolMeta):
 # Web client: create a subscription and see its secret once
 class CreateStart(ModelView):
     "Create Webhook"
+    __string__ = "Create Webhook"
     __name__ = 'crm.webhook.create.start'
     name = fields.Char("Name", required=True)
     url = fields.Char("URL", required=True)
@@ -690,6 +694,7 @@ class CreateStart(ModelView):
 
 class CreateDone(ModelView):
     "Webhook Created"
+    __string__ = "Webhook Created"
     __name__ = 'crm.webhook.create.done'
     secret = fields.Char("Secret", readonly=True,
         help="Copy the secret now: it is not shown again.")
@@ -967,8 +972,11 @@ def _page(ref):
 def openapi_schemas():
     from .openapi import _input_schema, _record_schema
     webhook = _record_schema(WEBHOOKS)
-    webhook['properties']['events']['items'] = {
-        'type': 'string', 'enum': EVENT_NAMES}
+    create = _input_schema(WEBHOOKS, True)
+    update = _input_schema(WEBHOOKS, False)
+    for schema in [webhook, create, update]:
+        schema['properties']['events']['items'] = {
+            'type': 'string', 'enum': EVENT_NAMES}
     created = {'allOf': [{'$ref': '#/components/schemas/Webhook'}, {
                 'type': 'object', 'required': ['secret'],
                 'properties': {'secret': {'type': 'string',
@@ -978,8 +986,8 @@ def openapi_schemas():
     delivery = _record_schema(Deliveries())
     return {
         'Webhook': webhook,
-        'WebhookCreate': _input_schema(WEBHOOKS, True),
-        'WebhookUpdate': _input_schema(WEBHOOKS, False),
+        'WebhookCreate': create,
+        'WebhookUpdate': update,
         'WebhookCreated': created,
         'WebhookPage': _page('#/components/schemas/Webhook'),
         'WebhookDelivery': delivery,
