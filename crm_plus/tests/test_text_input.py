@@ -27,7 +27,7 @@ VERBATIM = [
 SYSTEM_TEXTS = {
     'crm.automation.log', 'crm.customer.timeline',
     'crm.opportunity.stage_history', 'crm.opportunity.stale_notice',
-    'crm.pipeline.stage.report',
+    'crm.pipeline.stage.report', 'crm.webhook.delivery',
     }
 
 
