@@ -109,6 +109,9 @@ class Rule(metaclass=PoolMeta):
         User = pool.get('res.user')
         Team = pool.get('crm.team')
         context = super()._get_context(model_name)
+        # the user of the user~user owner terms of the security table (the
+        # stock context has it only for three res models)
+        context['user_id'] = Transaction().user
         context['employees'] = User.get_employees()
         context['managed_employees'], context['team_employees'] = (
             Team.rule_employees())
@@ -120,4 +123,5 @@ class Rule(metaclass=PoolMeta):
         User = pool.get('res.user')
         Team = pool.get('crm.team')
         key = super()._get_cache_key(model_names)
-        return (*key, User.get_employees(), Team.rule_employees())
+        return (*key, Transaction().user, User.get_employees(),
+            Team.rule_employees())

@@ -627,25 +627,6 @@ class Configuration(metaclass=PoolMeta):
         return self.webhook_retry_delay
 
 
-class Rule(metaclass=PoolMeta):
-    "The user of the owner rules of subscriptions (user~user)"
-    __name__ = 'ir.rule'
-
-    @classmethod
-    def _get_context(cls, model_name):
-        context = super()._get_context(model_name)
-        if model_name == 'crm.webhook':
-            context['user_id'] = Transaction().user
-        return context
-
-    @classmethod
-    def _get_cache_key(cls, model_names):
-        key = super()._get_cache_key(model_names)
-        if 'crm.webhook' in model_names:
-            key = (*key, Transaction().user)
-        return key
-
-
 class Cron(metaclass=PoolMeta):
     __name__ = 'ir.cron'
 

@@ -28,6 +28,7 @@ SYSTEM_TEXTS = {
     'crm.automation.log', 'crm.customer.timeline',
     'crm.opportunity.stage_history', 'crm.opportunity.stale_notice',
     'crm.pipeline.stage.report', 'crm.webhook.delivery',
+    'crm.api.idempotency',
     }
 
 
