@@ -464,7 +464,6 @@ class Delivery(ModelSQL, ModelView):
     "Webhook Delivery"
     __string__ = "Webhook Delivery"
     __name__ = 'crm.webhook.delivery'
-    __access__ = {'webhook'}
     webhook = fields.Many2One('crm.webhook', "Webhook", required=True,
         ondelete='CASCADE', readonly=True)
     event = fields.Selection('get_events', "Event", readonly=True)
@@ -489,6 +488,7 @@ class Delivery(ModelSQL, ModelView):
     @classmethod
     def __setup__(cls):
         super().__setup__()
+        cls.__access__.add('webhook')
         cls._order = [('id', 'DESC')]
 
     @classmethod
