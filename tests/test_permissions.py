@@ -106,7 +106,12 @@ class PermissionMatrixTest(unittest.TestCase):
         "The domain of the records whose first owner is in value"
         row = self.models[model]
         if row['terms']:
-            return [(row['terms'][0]['path'], 'in', value)]
+            term = row['terms'][0]
+            if term['user']:
+                # a path to a user (~user): the users of those employees
+                value = admin.model('res.user').search(
+                    [('employees', 'in', value)], 0, None, None)
+            return [(term['path'], 'in', value)]
         if row['inherit'] in {None, 'resource'}:
             return None
         field = admin.model(model).fields_get([row['inherit']])[
