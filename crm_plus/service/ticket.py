@@ -131,6 +131,15 @@ class Ticket(TextInputMixin, Workflow, ModelSQL, ModelView):
     first_response_date = fields.DateTime(
         "First Response", readonly=True,
         help="When the customer got the first public reply.")
+    first_response_due = fields.DateTime(
+        "First Response Due", readonly=True,
+        help="When the first public reply is due by the service level.")
+    resolution_due = fields.DateTime(
+        "Resolution Due", readonly=True,
+        help="When the resolution is due by the service level.")
+    first_response_breached = fields.Boolean(
+        "First Response Breached", readonly=True)
+    resolution_breached = fields.Boolean("Resolution Breached", readonly=True)
     resolved_date = fields.DateTime("Resolved", readonly=True)
     closed_date = fields.DateTime("Closed", readonly=True)
     reopen_count = fields.Integer("Reopened", readonly=True)
@@ -243,6 +252,14 @@ class Ticket(TextInputMixin, Workflow, ModelSQL, ModelView):
     def default_reopen_count():
         return 0
 
+    @staticmethod
+    def default_first_response_breached():
+        return False
+
+    @staticmethod
+    def default_resolution_breached():
+        return False
+
     @classmethod
     def default_type(cls):
         TicketType = Pool().get('crm.ticket.type')
@@ -312,8 +329,11 @@ class Ticket(TextInputMixin, Workflow, ModelSQL, ModelView):
     def copy(cls, tickets, default=None):
         default = default.copy() if default is not None else {}
         for name in ['number', 'first_response_date', 'resolved_date',
-                'closed_date', 'resolution', 'transition_comment']:
+                'closed_date', 'resolution', 'transition_comment',
+                'first_response_due', 'resolution_due']:
             default.setdefault(name)
+        default.setdefault('first_response_breached', False)
+        default.setdefault('resolution_breached', False)
         default.setdefault('transitions')
         default.setdefault('messages')
         default.setdefault('reopen_count', 0)
