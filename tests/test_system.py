@@ -49,6 +49,7 @@ CUSTOMERS_MENU = ('客户', 'Customers')
 
 # The demo sales representative the smoke test logs in as
 REP_LOGIN = 'lina'
+AGENT_LOGIN = 'chenjing'
 
 # Counts and lookups run by the venv's Python: proteus and trytond keep a
 # global configuration, so each query gets its own process.
@@ -868,3 +869,9 @@ class AdminSmokeTest(SmokeTestCase):
 @unittest.skipUnless(has_chromium(), NO_CHROMIUM)
 class RepSmokeTest(SmokeTestCase):
     login_name = REP_LOGIN
+
+
+@unittest.skipUnless(has_chromium(), NO_CHROMIUM)
+class AgentSmokeTest(SmokeTestCase):
+    "A service agent of the demo: the service menus, tickets of their team"
+    login_name = AGENT_LOGIN
