@@ -201,7 +201,11 @@ class Survey(Workflow, ModelSQL, ModelView):
                 ]]
         if (operator == '=') == bool(value):
             return detractor
-        return ['NOT', detractor]
+        return ['OR',
+            ('state', '!=', 'answered'),
+            [['OR', ('nps', '=', None), ('nps', '>', 6)],
+                ['OR', ('csat', '=', None), ('csat', '>', 2)]],
+            ]
 
     @classmethod
     def create_for(cls, tickets):
