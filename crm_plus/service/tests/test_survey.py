@@ -89,8 +89,12 @@ class SurveyTestCase(unittest.TestCase):
                 'companies': [('add', [company.id])],
                 'company': company.id,
                 })
+        ModelData = pool.get('ir.model.data')
         self.owner_user, = User.create([{
                     'login': f'owner{owner.id}', 'name': "王伟",
+                    'groups': [('add', [
+                                ModelData.get_id(
+                                    'crm_plus', 'group_sales_rep')])],
                     'companies': [('add', [company.id])],
                     'company': company.id,
                     'employees': [('add', [owner.id])],
@@ -342,3 +346,62 @@ class SurveyTestCase(unittest.TestCase):
                 # nobody reads the digest of the token
                 with self.assertRaises(AccessError):
                     Survey.read([survey.id], ['token_digest'])
+
+    def test_feedback_access(self):
+        "Feedback is read by its typist, the owner and the ticket's team"
+        with self.transaction():
+            pool = Pool()
+            User = pool.get('res.user')
+            ModelData = pool.get('ir.model.data')
+            Party = pool.get('party.party')
+            Feedback = pool.get('crm.feedback')
+            Team = pool.get('crm.team')
+            company = create_company()
+            group = ModelData.get_id('crm_plus', 'group_service_agent')
+            agents = []
+            for name in ['c', 'd']:
+                employee = create_employee(company, f"客服{name}")
+                agent, = User.create([{
+                            'login': f'agent_{name}_{company.id}',
+                            'name': f"客服{name}",
+                            'groups': [('add', [group])],
+                            'companies': [('add', [company.id])],
+                            'company': company.id,
+                            'employees': [('add', [employee.id])],
+                            'employee': employee.id,
+                            }])
+                agents.append(agent.id)
+            team, = Team.create([{'name': "售后c", 'company': company.id,
+                        'members': [('add', [employee.id])]}])
+            _, owned, ticket = self.setup_ticket(
+                company=company, team=team.id)
+            owner = self.owner_user.id
+            unowned, = Party.create([{'name': "杭州个体户"}])
+            company_id = company.id
+            Transaction().commit()
+        agent_c, agent_d = agents
+        ids = {}
+        with self.transaction(
+                user=agent_c, _check_access=True, company=company_id):
+            Feedback = Pool().get('crm.feedback')
+            # an agent types feedback for any customer
+            for key, party, text, ticket_id in [
+                    ('unowned', unowned, "价格太贵了", None),
+                    ('owned', owned, "配送太慢", None),
+                    ('ticket', owned, "物流延迟", ticket.id)]:
+                feedback, = Feedback.create([{
+                            'party': party.id, 'text': text,
+                            'ticket': ticket_id}])
+                ids[key] = feedback.id
+            Transaction().commit()
+        for user, visible in [
+                (agent_c, {'unowned', 'owned', 'ticket'}),
+                (agent_d, {'ticket'}),
+                (owner, {'owned', 'ticket'})]:
+            with self.subTest(user=user), self.transaction(
+                    user=user, _check_access=True, company=company_id):
+                Feedback = Pool().get('crm.feedback')
+                found = {f.id for f in Feedback.search([
+                            ('id', 'in', list(ids.values()))])}
+                self.assertEqual(
+                    found, {ids[k] for k in visible})
