@@ -16,3 +16,4 @@ framework.install()
 if 'trytond.backend' in sys.modules:
     from . import web  # noqa: F401
     from .api import routes  # noqa: F401
+    from .service import survey_web  # noqa: F401
