@@ -678,3 +678,27 @@ class Party(metaclass=PoolMeta):
     __name__ = 'party.party'
     crm_tickets = fields.One2Many('crm.ticket', 'party', "Tickets",
         readonly=True)
+
+
+class PartyErase(metaclass=PoolMeta):
+    __name__ = 'party.erase'
+
+    def to_erase(self, party_id):
+        pool = Pool()
+        Ticket = pool.get('crm.ticket')
+        Message = pool.get('crm.ticket.message')
+        Survey = pool.get('crm.ticket.survey')
+        Feedback = pool.get('crm.feedback')
+        return super().to_erase(party_id) + [
+            (Ticket, [('party', '=', party_id)], True,
+                ['subject', 'description', 'email', 'phone'],
+                ['****', None, None, None]),
+            (Message, [('ticket.party', '=', party_id)], True,
+                ['body', 'address'],
+                ['****', None]),
+            # the scores stay: they are figures of the service reports
+            (Survey, [('party', '=', party_id)], True,
+                ['comment', 'email'], [None, None]),
+            (Feedback, [('party', '=', party_id)], True,
+                ['text'], ['****']),
+            ]
