@@ -175,7 +175,8 @@ class CalendarLine(ModelSQL, ModelView):
         super().__setup__()
         cls.__access__.add('calendar')
         cls._order = [
-            ('calendar', 'ASC'), ('weekday', 'ASC'), ('start_time', 'ASC')]
+            ('calendar', 'ASC'), ('weekday', 'ASC'), ('start_time', 'ASC'),
+            ('id', 'ASC')]
 
     @classmethod
     def validate_fields(cls, lines, field_names):
@@ -228,7 +229,7 @@ class CalendarDay(TextInputMixin, ModelSQL, ModelView):
         cls._sql_constraints.append(
             ('calendar_date_unique', Unique(t, t.calendar, t.date),
                 'crm_plus.msg_sla_calendar_day_unique'))
-        cls._order = [('calendar', 'ASC'), ('date', 'ASC')]
+        cls._order = [('calendar', 'ASC'), ('date', 'ASC'), ('id', 'ASC')]
 
     @staticmethod
     def default_kind():
