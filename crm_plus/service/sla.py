@@ -9,8 +9,6 @@ import json
 from collections import defaultdict
 from zoneinfo import ZoneInfo
 
-from sql.conditionals import Coalesce
-
 from trytond import backend
 from trytond.i18n import gettext
 from trytond.model import (
@@ -366,15 +364,6 @@ class Ticket(metaclass=PoolMeta):
         readonly=True)
 
     @classmethod
-    def __setup__(cls):
-        super().__setup__()
-        t = cls.__table__()
-        cls._sql_indexes.add(
-            Index(t, (Coalesce(t.resolution_due, t.first_response_due),
-                    Index.Range()),
-                where=t.state.in_(list(OPEN_STATES))))
-
-    @classmethod
     def view_attributes(cls):
         return super().view_attributes() + [
             ('/tree/field[@name="sla_remaining"]', 'visual',
@@ -395,15 +384,21 @@ class Ticket(metaclass=PoolMeta):
         default.setdefault('sla_paused_minutes', 0)
         return super().copy(tickets, default=default)
 
-    def sla_clock(self, now):
+    def sla_clock(self, now, calendars=None):
         """The (kind, due, business minutes left) of the running clock at
         now, or None: the first response while unanswered, else the
         resolution of an open ticket; the minutes of a waiting ticket are
-        those left when it started waiting"""
+        those left when it started waiting.  calendars caches the business
+        hours by calendar."""
         if (not self.sla_policy or self.state not in OPEN_STATES
                 or not self.sla_start):
             return None
-        hours = self.sla_policy.calendar.business_hours()
+        calendar = self.sla_policy.calendar
+        if calendars is None:
+            calendars = {}
+        if calendar.id not in calendars:
+            calendars[calendar.id] = calendar.business_hours()
+        hours = calendars[calendar.id]
         at = now
         if self.state == 'waiting' and self.sla_paused_since:
             at = min(now, self.sla_paused_since)
@@ -421,8 +416,9 @@ class Ticket(metaclass=PoolMeta):
         warning = Configuration(1).get_sla_warning_minutes()
         now = cls._now()
         result = {n: {} for n in names}
+        calendars = {}
         for ticket in tickets:
-            clock = ticket.sla_clock(now)
+            clock = ticket.sla_clock(now, calendars)
             minutes = clock[2] if clock else None
             if clock is None:
                 status = None
@@ -450,7 +446,8 @@ class Ticket(metaclass=PoolMeta):
         now = cls._now()
         vlist = [v.copy() for v in vlist]
         for values in vlist:
-            values.setdefault('sla_start', now)
+            if not values.get('sla_start'):
+                values['sla_start'] = now
         tickets = super().create(vlist)
         cls._sla_compute(tickets)
         return tickets
@@ -510,11 +507,15 @@ class Ticket(metaclass=PoolMeta):
         with without_check_access():
             policies = Policy.search([])
         to_write = []
+        calendars = {}
         for ticket in tickets:
             policy = Policy.find(ticket, policies)
             values = {'sla_policy': policy.id if policy else None}
             if policy and ticket.sla_start:
-                hours = policy.calendar.business_hours()
+                calendar = policy.calendar
+                if calendar.id not in calendars:
+                    calendars[calendar.id] = calendar.business_hours()
+                hours = calendars[calendar.id]
                 values['first_response_due'] = hours.add(
                     ticket.sla_start,
                     round(policy.first_response_hours * 60))
@@ -566,8 +567,9 @@ class Ticket(metaclass=PoolMeta):
             done.update((e.ticket.id, e.kind, e.stage) for e in Event.search(
                     [('ticket', 'in', [t.id for t in sub])]))
         events, breached = [], defaultdict(list)
+        calendars = {}
         for ticket in tickets:
-            clock = ticket.sla_clock(now)
+            clock = ticket.sla_clock(now, calendars)
             if not clock:
                 continue
             kind, due, minutes = clock
