@@ -260,7 +260,9 @@ class ServiceHttpTest:
         request = urllib.request.Request(
             f'{self.inst.url}{self.inst.database}'
             f'/inbound_email/inbox/{identifier}',
-            data=message.as_bytes(), method='POST')
+            data=message.as_bytes(), method='POST',
+            # not a form: the route reads the body as the raw mail
+            headers={'Content-Type': 'message/rfc822'})
         with urllib.request.urlopen(request, timeout=30) as response:
             self.assertEqual(response.status, 204)
         ticket, = self.tickets(subject)

@@ -170,10 +170,10 @@ def token_age(pool, token, now=None):
 class _Refused(Exception):
     "A submission refused with a status and a message"
 
-    def __init__(self, status, message_id, headers=None, **variables):
+    def __init__(self, status, message_id, **variables):
         super().__init__(message_id)
         self.status, self.message_id = status, message_id
-        self.headers, self.variables = headers or {}, variables
+        self.variables = variables
 
 
 def _(key, **variables):
@@ -294,17 +294,16 @@ def _submit(request, pool):
         ticket = _open_ticket(pool, values)
         return _thanks_page(ticket, values)
     except _Refused as refused:
+        status = refused.status
         error = _(refused.message_id, **refused.variables)
-        if refused.status == 413:
+        if status == 413:
             values = {}
-    except UserError as error_:
+    except UserError as user_error:
         # nothing the submission wrote is kept
         Transaction().rollback()
         Transaction().tasks.clear()
-        refused = _Refused(400, None)
-        error = error_.message
-    return _form_page(pool, values, error=error, status=refused.status,
-        headers=refused.headers)
+        status, error = 400, user_error.message
+    return _form_page(pool, values, error=error, status=status)
 
 
 @with_transaction(readonly=True, context={'language': LANGUAGE})
