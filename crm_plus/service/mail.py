@@ -28,6 +28,9 @@ EMAIL_CONTEXT = 'crm_ticket_email'
 TEMPLATE = Template(
     (Path(__file__).parent / 'templates' / 'notice.html').read_text(
         encoding='utf-8'))
+#: a pending notice is sent again by the cron after this delay, until
+RETRY_AFTER = datetime.timedelta(minutes=5)
+RETRY_UNTIL = datetime.timedelta(days=3)
 EVENTS = [
     ('created', "Ticket Opened"),
     ('reply', "Public Reply"),
@@ -136,6 +139,18 @@ class Notice(ModelSQL, ModelView):
                 # another task may have sent it meanwhile
                 if notice.state == 'pending':
                     notice.send()
+
+    @classmethod
+    def send_pending(cls):
+        "Send the notices left pending (their task failed: SMTP down)"
+        now = datetime.datetime.now()
+        with without_check_access():
+            notices = cls.search([
+                    ('state', '=', 'pending'),
+                    ('create_date', '<', now - RETRY_AFTER),
+                    ('create_date', '>', now - RETRY_UNTIL),
+                    ], order=[('id', 'ASC')], limit=100)
+        cls.process(notices)
 
     def send(self):
         "Queue the mail of the notice with ir.email and log it"
@@ -332,6 +347,16 @@ def _html_page(body):
     return (
         '<!DOCTYPE html>\n<html><head><meta charset="utf-8"/></head>'
         f'<body>{body}</body></html>')
+
+
+class Cron(metaclass=PoolMeta):
+    __name__ = 'ir.cron'
+
+    @classmethod
+    def __setup__(cls):
+        super().__setup__()
+        cls.method.selection.append(
+            ('crm.ticket.notice|send_pending', "Send Pending Ticket Notices"))
 
 
 class Interaction(metaclass=PoolMeta):

@@ -6,6 +6,7 @@ transaction of its own as trytond.worker.run_task does, so the mails go out
 when that transaction commits.  The committed records stay in the database
 (dropped with the class).
 """
+import datetime
 import unittest
 from email.message import EmailMessage
 from email.utils import make_msgid
@@ -203,6 +204,19 @@ class MailTestCase(unittest.TestCase):
                 self.smtp.start()
             notice, = Notice.search([('ticket', '=', ticket.id)])
             self.assertEqual(notice.state, 'pending')
+            # the cron sends it once it is due
+            Notice.send_pending()
+            transaction.commit()
+            self.assertEqual(self.smtp.messages, [])
+            table = Notice.__table__()
+            transaction.connection.cursor().execute(*table.update(
+                    [table.create_date],
+                    [datetime.datetime.now() - datetime.timedelta(minutes=6)],
+                    where=table.id == notice.id))
+            Notice.send_pending()
+            transaction.commit()
+            self.assertEqual(len(self.smtp.messages), 1)
+            self.assertEqual(Notice(notice.id).state, 'sent')
             self.run_task(task_id)
             self.assertEqual(len(self.smtp.messages), 1)
 
