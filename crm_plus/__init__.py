@@ -20,6 +20,7 @@ def import_routes():
     from . import web  # noqa: F401
     from .api import routes  # noqa: F401
     from .service import survey_web  # noqa: F401
+    from .service import webform  # noqa: F401
 
 
 if 'trytond.backend' in sys.modules:
