@@ -14,7 +14,7 @@ search), so a row's figures are those of the tickets the user could list.
   the share that met each due date they have;
 - resolution rate: resolved or closed tickets among all;
 - reopen rate: reopened tickets among those ever resolved;
-- backlog: the open tickets by age at the context's date (now by default).
+- backlog: the open tickets by age now.
 """
 import datetime as dt
 
@@ -162,14 +162,6 @@ class ReportMixin(ReadOnlyQueryMixin, ModelSQL, ModelView):
         return where
 
     @classmethod
-    def _now(cls):
-        context = Transaction().context
-        if context.get('date'):
-            return dt.datetime.combine(
-                context['date'] + dt.timedelta(days=1), dt.time())
-        return Pool().get('crm.ticket')._now()
-
-    @classmethod
     def table_query(cls):
         pool = Pool()
         Ticket = pool.get('crm.ticket')
@@ -194,7 +186,7 @@ class ReportMixin(ReadOnlyQueryMixin, ModelSQL, ModelView):
             | (ticket.first_response_date <= ticket.first_response_due)) & (
             (ticket.resolution_due == Null)
             | (ticket.resolved_date <= ticket.resolution_due))
-        now = cls._now()
+        now = Ticket._now()
         bounds = [now - dt.timedelta(days=d) for d in BACKLOG_DAYS]
         backlog = [count(is_open & (ticket.create_date > bounds[0]))]
         for newer, older in zip(bounds, bounds[1:]):
