@@ -189,6 +189,33 @@ SALES_TEAM = [
             'sale_opportunity.group_opportunity']),
     ]
 
+# (login, name): the service agents, the first one leads the team
+SERVICE_TEAM = [('chenjing', "陈静"), ('zhaomin', "赵敏")]
+# (type XML id, priority, subject, description, final state)
+TICKETS = [
+    ('ticket_type_repair', 'high', "数控车床主轴异响",
+        "设备运行两小时后主轴出现明显异响，已暂停使用，请尽快安排检修。",
+        'in_progress'),
+    ('ticket_type_question', 'normal', "液压系统参数设置咨询",
+        "新购设备的液压压力应如何设置？说明书中没有找到对应型号。",
+        'resolved'),
+    ('ticket_type_complaint', 'urgent', "配送太慢，延误了投产",
+        "订单设备比约定交期晚了一周送达，影响了我们的生产计划。",
+        'waiting'),
+    ('ticket_type_return', 'normal', "配件型号发错，申请换货",
+        "收到的密封圈型号与订单不符，需要换成 M40 规格。", 'new'),
+    ('ticket_type_repair', 'low', "控制面板按键失灵",
+        "操作面板上的急停复位键偶尔失灵。", 'closed'),
+    ('ticket_type_other', 'normal', "申请开具增值税专用发票",
+        "请按合同金额开具增值税专用发票并邮寄。", 'assigned'),
+    ]
+CANNED_RESPONSES = [
+    ("已收到", "{contact}您好，我们已收到您的工单 {number}（{subject}），"
+        "客服 {agent} 会尽快处理。"),
+    ("安排上门", "{contact}您好，我们已为工单 {number} 安排工程师上门，"
+        "工程师会提前电话联系您确认时间。"),
+    ]
+
 # final state: number of opportunities, started at most MAX_AGE days ago
 MAX_AGE = 180
 PIPELINE = [
@@ -269,6 +296,7 @@ class _Loader:
         self.create_opportunities()
         self.create_interactions()
         self.create_targets()
+        self.create_service()
         self.close_config_wizard()
 
     def create_team(self):
@@ -850,6 +878,79 @@ class _Loader:
                     interaction.follow_up_user = user
                 interactions.append(interaction)
         Interaction.save(interactions)
+
+    def create_service(self):
+        """The service team, two canned responses and tickets of the
+        customers in each state of their workflow"""
+        Party = Model.get('party.party')
+        Employee = Model.get('company.employee')
+        User = Model.get('res.user')
+        Group = Model.get('res.group')
+        Company = Model.get('company.company')
+        Team = Model.get('crm.team')
+        Canned = Model.get('crm.ticket.canned_response')
+        Ticket = Model.get('crm.ticket')
+        TicketType = Model.get('crm.ticket.type')
+        Message = Model.get('crm.ticket.message')
+
+        parties = [Party(name=name) for _, name in SERVICE_TEAM]
+        Party.save(parties)
+        agents = [Employee(party=p, company=self.company) for p in parties]
+        Employee.save(agents)
+        users = []
+        for (login, name), employee in zip(SERVICE_TEAM, agents):
+            user = User(login=login, name=name, language=self.language,
+                email='%s@huaxin-machinery.example.com' % login)
+            user.companies.append(Company(self.company.id))
+            user.company = user.companies[0]
+            user.employees.append(Employee(employee.id))
+            user.employee = user.employees[0]
+            user.groups.append(Group(self.ref('crm_plus.group_service_agent')))
+            users.append(user)
+        User.save(users)
+        team = Team(name="客户服务部", company=self.company,
+            manager=agents[0])
+        team.members.extend(Employee(e.id) for e in agents)
+        team.save()
+        Canned.save([Canned(name=n, body=b) for n, b in CANNED_RESPONSES])
+
+        customers = [
+            p for p, _ in self.customers if p.crm_kind == 'enterprise']
+        for index, (type_, priority, subject, description, state) in (
+                enumerate(TICKETS)):
+            party = customers[index % len(customers)]
+            ticket = Ticket(party=party, subject=subject,
+                description=description, priority=priority,
+                type=TicketType(self.ref(f'crm_plus.{type_}')),
+                channel=self.rng.choice(['phone', 'email', 'web']),
+                team=team)
+            if party.crm_contacts:
+                ticket.contact = party.crm_contacts[0]
+            ticket.save()
+            if state == 'new':
+                continue
+            ticket.assignee = Employee(agents[index % len(agents)].id)
+            ticket.save()
+            ticket.click('assign')
+            if state == 'assigned':
+                continue
+            ticket.click('start')
+            Message(ticket=ticket, kind='reply',
+                body="您好，我们已收到您的问题，正在安排处理。").save()
+            if state == 'waiting':
+                ticket.transition_comment = "等待客户确认到货时间"
+                ticket.save()
+                ticket.click('wait')
+                continue
+            if state == 'in_progress':
+                Message(ticket=ticket, kind='note',
+                    body="已联系工程师，明天上午到现场。").save()
+                continue
+            ticket.resolution = "工程师已远程指导客户完成设置，问题解决。"
+            ticket.save()
+            ticket.click('resolve')
+            if state == 'closed':
+                ticket.click('close')
 
     def create_targets(self):
         "Monthly targets of the company and its representatives for a year"

@@ -10,6 +10,7 @@ or a PostgreSQL template database (``CREATE DATABASE ... TEMPLATE``).
 Environment: CRM_PLUS_VENV (the venv serving, default <repo>/.venv),
 CRM_PLUS_CACHE (the cache goes in its ``systest`` folder, see
 crm_plus.sources.cache_dir), CRM_PLUS_PG_URI (default postgresql://root@127.0.0.1:5432/),
+CRM_PLUS_BACKENDS (``sqlite,postgresql``: the backends to test on),
 CRM_PLUS_PG_PREFIX (prefix of the PostgreSQL databases, default
 ``crm_systest_``), CRM_PLUS_PORTS (``8100-8199``: the ports to serve on,
 default any free port).
@@ -63,7 +64,17 @@ def _pg_available():
     return True
 
 
-BACKENDS = ['sqlite'] + (['postgresql'] if _pg_available() else [])
+def _backends():
+    """The backends to test on: SQLite, and PostgreSQL when reachable;
+    CRM_PLUS_BACKENDS (comma-separated) restricts them, so that CI runs the
+    two backends in two processes side by side"""
+    wanted = [b for b in os.environ.get(
+            'CRM_PLUS_BACKENDS', 'sqlite,postgresql').split(',') if b]
+    return [b for b in wanted
+        if b == 'sqlite' or (b == 'postgresql' and _pg_available())]
+
+
+BACKENDS = _backends()
 
 
 class RpcError(Exception):

@@ -20,7 +20,7 @@ from stdnum.cn import uscc as stdnum_uscc
 from harness import BACKENDS, Instance, instance
 
 RESOURCES = ['customers', 'contacts', 'interactions', 'follow-ups',
-    'opportunities', 'sales', 'products']
+    'opportunities', 'sales', 'products', 'tickets']
 MODELS = {
     'customers': ('party.party', [('crm_kind', '!=', None)]),
     'contacts': ('crm.contact', []),
@@ -29,6 +29,7 @@ MODELS = {
     'opportunities': ('sale.opportunity', []),
     'sales': ('sale.sale', []),
     'products': ('product.product', [('salable', '=', True)]),
+    'tickets': ('crm.ticket', []),
     }
 # The customer of each resource hanging off a customer
 CUSTOMER_OF = ['contacts', 'interactions', 'follow-ups', 'opportunities',
@@ -480,6 +481,48 @@ class ApiCase:
         self.error(403, 'forbidden', 'DELETE', f'opportunities/{other["id"]}')
         self.assertEqual(self.inst.count('sale_opportunity', 'id = ?',
                 (other['id'],)), 1)
+
+    def test_ticket(self):
+        "A ticket from the API through its workflow, as a service agent"
+        self.inst.password('chenjing')
+        agent = self.inst.api_key('chenjing')
+        customer = self.new_customer()
+        Team = self.admin.model('crm.team')
+        team, = Team.search([('name', '=', "客户服务部")], 0, None, None)
+        body, _ = self.ok('POST', 'tickets', agent, status=201, json={
+                'customer_id': customer['id'], 'subject': "设备无法启动",
+                'description': "按下启动键没有反应。", 'priority': 'high',
+                'team_id': team, 'email': 'client@example.com'})
+        self.assertEqual((body['channel'], body['state'], body['priority']),
+            ('api', body['state'], 'high'))
+        self.assertTrue(body['number'])
+        path = f'tickets/{body["id"]}'
+        started, _ = self.ok('POST', path + '/start', agent)
+        self.assertEqual(started['state'], 'in_progress')
+        self.assertTrue(started['assignee_id'])
+        self.ok('POST', path + '/reply', agent, json={'body': "已安排工程师。"})
+        replied, _ = self.ok('GET', path, agent)
+        self.assertTrue(replied['first_response_at'])
+        for payload in [{}, {'body': ''}, {'body': 'x', 'kind': 'incoming'}]:
+            with self.subTest(payload=payload):
+                self.error(422, 'validation_error', 'POST', path + '/reply',
+                    agent, json=payload)
+        self.error(422, 'validation_error', 'POST', path + '/resolve',
+            agent)
+        resolved, _ = self.ok('POST', path + '/resolve', agent,
+            json={'resolution': "更换了电源模块。"})
+        self.assertEqual(resolved['state'], 'resolved')
+        self.assertTrue(resolved['resolved_at'])
+        self.error(405, 'method_not_allowed', 'DELETE', path, agent)
+        # a sales representative reads the tickets of her customers only
+        hers, _ = self.ok('POST', 'tickets', status=201, json={
+                'customer_id': self.hers['id'], 'subject': "她的客户的工单"})
+        his, _ = self.ok('POST', 'tickets', status=201, json={
+                'customer_id': self.his['id'], 'subject': "他的客户的工单"})
+        self.ok('GET', f'tickets/{hers["id"]}', self.lina)
+        self.error(404, 'not_found', 'GET', f'tickets/{his["id"]}', self.lina)
+        self.error(403, 'forbidden', 'PATCH', f'tickets/{hers["id"]}',
+            self.lina, json={'subject': "改"})
 
     def test_products(self):
         "Products give their template's list price, in the currency"

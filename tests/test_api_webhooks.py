@@ -259,6 +259,26 @@ class WebhooksTest:
         time.sleep(0.5)
         self.assertEqual(len(self.receiver.received(path, 2, 0)), 1)
 
+    def test_ticket_events(self):
+        "Opening and resolving a ticket, from the API or the web client"
+        webhook, path = self.subscribe(['ticket.created', 'ticket.resolved',
+                'ticket.state_changed'])
+        customer = self.create_customer()
+        status, ticket = self.api('POST', 'tickets', 'admin', {
+                'customer_id': customer['id'], 'subject': "设备漏油"})
+        self.assertEqual(status, 201, ticket)
+        Ticket = self.admin.model('crm.ticket')
+        Ticket.write([ticket['id']], {'resolution': "更换密封圈。"})
+        Ticket.resolve([ticket['id']])
+        created, resolved, changed = sorted(
+            self.events(webhook, path, 3), key=lambda e: e['type'])
+        self.assertEqual(
+            (created['type'], resolved['type'], changed['type']),
+            ('ticket.created', 'ticket.resolved', 'ticket.state_changed'))
+        self.assertEqual(created['data']['number'], ticket['number'])
+        self.assertEqual(resolved['data']['state'], 'resolved')
+        self.assertEqual(changed['data']['state'], 'resolved')
+
     def test_sale_shipment_invoice_events(self):
         "Quoting, confirming, shipping and posting make their events"
         webhook, path = self.subscribe(['sale.quoted', 'sale.confirmed',

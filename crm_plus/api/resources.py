@@ -639,3 +639,125 @@ def resource(name):
     if name not in RESOURCES:
         raise not_found()
     return RESOURCES[name]
+
+
+def _resolve(record, body):
+    Ticket = Pool().get('crm.ticket')
+    if body.get('resolution') is not None:
+        try:
+            resolution = Field('resolution', type='text').input(
+                body['resolution'])
+        except ValueError:
+            raise bad_request('validation_error', 'msg_api_validation', [{
+                        'field': 'resolution', 'reason': gettext(
+                            'crm_plus.msg_api_invalid_value',
+                            type='string')}], status=422)
+        Ticket.write([record], {'resolution': resolution})
+    Ticket.resolve([record])
+
+
+def _reply(record, body):
+    Message = Pool().get('crm.ticket.message')
+    details = []
+    text = body.get('body')
+    if not isinstance(text, str) or not text.strip():
+        details.append({'field': 'body', 'reason': gettext(
+                    'crm_plus.msg_api_invalid_value', type='string')})
+    kind = body.get('kind', 'reply')
+    if kind not in {'reply', 'note'}:
+        details.append({'field': 'kind', 'reason': gettext(
+                    'crm_plus.msg_api_invalid_value', type='reply, note')})
+    if details:
+        raise bad_request(
+            'validation_error', 'msg_api_validation', details, status=422)
+    Message.create([{'ticket': record.id, 'kind': kind, 'body': text}])
+
+
+@register
+class Tickets(Resource):
+    name = 'tickets'
+    model = 'crm.ticket'
+    description = ("Service requests of customers (服务工单), from their "
+        "arrival to their resolution.")
+    methods = {'list', 'read', 'create', 'update'}
+    fields = [
+        Field('id', 'id', 'integer', "Identifier.", readonly=True,
+            sort=True),
+        Field('number', 'number', description="Ticket number.",
+            readonly=True, filter=True, sort=True),
+        Field('customer_id', 'party', 'integer', "The customer.",
+            required=True, filter=True, reference='customers',
+            nullable=False),
+        Field('contact_id', 'contact', 'integer', "The contact person.",
+            reference='contacts'),
+        Field('email', 'email', description="Where notices are sent.",
+            validator=valid_email, max_length=320),
+        Field('phone', 'phone', description="Phone of the requester.",
+            validator=valid_phone, max_length=50),
+        _enum('channel', 'channel', ['phone', 'email', 'web', 'visit',
+                'message', 'api'], "How the request came (default api).",
+            filter=True, nullable=False),
+        Field('type_id', 'type', 'integer', "Ticket type (default the "
+            "first one).", filter=True, nullable=False),
+        _enum('priority', 'priority', ['low', 'normal', 'high', 'urgent'],
+            "Priority.", filter=True, sort=True, nullable=False),
+        Field('subject', 'subject', description="Subject.", required=True,
+            filter=True, max_length=500, nullable=False),
+        Field('description', 'description', 'text', "The request.",
+            max_length=100_000),
+        Field('product_id', 'product', 'integer', "The product concerned.",
+            filter=True, reference='products'),
+        Field('sale_id', 'sale', 'integer', "The sale concerned.",
+            reference='sales'),
+        Field('team_id', 'team', 'integer', "The service team.",
+            filter=True),
+        Field('assignee_id', 'assignee', 'integer', "The agent "
+            "(employee) in charge.", filter=True),
+        _enum('state', 'state', ['new', 'assigned', 'in_progress',
+                'waiting', 'resolved', 'closed', 'cancelled'], "State.",
+            readonly=True, filter=True),
+        Field('resolution', 'resolution', 'text', "What was done.",
+            max_length=100_000),
+        Field('first_response_at', 'first_response_date', 'datetime',
+            "When the first public reply was made.", readonly=True),
+        Field('first_response_due', 'first_response_due', 'datetime',
+            "When the first reply is due.", readonly=True, filter=True),
+        Field('resolution_due', 'resolution_due', 'datetime',
+            "When the resolution is due.", readonly=True, filter=True,
+            sort=True),
+        Field('resolved_at', 'resolved_date', 'datetime',
+            "When it was resolved.", readonly=True, filter=True),
+        *created_updated(),
+        ]
+    actions = [
+        Action('assign', _button('crm.ticket', 'assign'),
+            "Mark assigned (the assignee must be set)."),
+        Action('start', _button('crm.ticket', 'start'), "Start the work."),
+        Action('wait', _button('crm.ticket', 'wait'),
+            "Wait on the customer (pauses the service level clock)."),
+        Action('resume', _button('crm.ticket', 'resume'),
+            "Resume the work."),
+        Action('resolve', _resolve, "Resolve with a resolution note.",
+            body=[Field('resolution', type='text',
+                    description="Resolution note (required unless the "
+                    "ticket has one).")]),
+        Action('close', _button('crm.ticket', 'close'),
+            "Close a resolved ticket."),
+        Action('reopen', _button('crm.ticket', 'reopen'),
+            "Reopen a resolved ticket."),
+        Action('cancel', _button('crm.ticket', 'cancel'), "Cancel."),
+        Action('reply', _reply, "Add a public reply (e-mailed to the "
+            "customer) or an internal note.",
+            body=[Field('body', type='text', required=True,
+                    description="The message."),
+                _enum('kind', None, ['reply', 'note'],
+                    "reply (default) or note.")]),
+        ]
+
+    def create(self, body):
+        values, setters = self.values(body, create=True)
+        values.setdefault('channel', 'api')
+        for setter, value in setters:
+            setter(values, value)
+        record, = self.Model.create([values])
+        return record

@@ -139,7 +139,7 @@ class Event:
     merge: bool = False
 
 
-# The events, in the order of the selection; ticket.* and lead.* add rows
+# The events, in the order of the selection; lead.* will add rows
 EVENTS = [
     Event('customer.created', 'customers', 'party.party', 'create',
         "A customer was created."),
@@ -162,6 +162,13 @@ EVENTS = [
         "A customer invoice was posted.", field='state', value='posted'),
     Event('invoice.paid', 'invoices', 'account.invoice', 'write',
         "A customer invoice was paid.", field='state', value='paid'),
+    Event('ticket.created', 'tickets', 'crm.ticket', 'create',
+        "A service ticket was opened."),
+    Event('ticket.state_changed', 'tickets', 'crm.ticket', 'write',
+        "A ticket changed state (assigned, waiting, resolved...).",
+        field='state'),
+    Event('ticket.resolved', 'tickets', 'crm.ticket', 'write',
+        "A ticket was resolved.", field='state', value='resolved'),
     ]
 EVENT_NAMES = [e.name for e in EVENTS]
 
@@ -652,6 +659,10 @@ class Sale(EventSource, metaclass=PoolMeta):
 
 class ShipmentOut(EventSource, metaclass=PoolMeta):
     __name__ = 'stock.shipment.out'
+
+
+class Ticket(EventSource, metaclass=PoolMeta):
+    __name__ = 'crm.ticket'
 
 
 class Invoice(EventSource, metaclass=PoolMeta):

@@ -190,8 +190,7 @@ class Ticket(TextInputMixin, Workflow, ModelSQL, ModelView):
         cls._buttons.update({
                 'assign': {
                     'invisible': Eval('state') != 'new',
-                    'readonly': ~Eval('assignee'),
-                    'depends': ['state', 'assignee'],
+                    'depends': ['state'],
                     },
                 'start': {
                     'invisible': ~Eval('state').in_(['new', 'assigned']),
@@ -458,7 +457,7 @@ class Ticket(TextInputMixin, Workflow, ModelSQL, ModelView):
             days = 7
         limit = cls._now() - datetime.timedelta(days=days)
         for ticket in tickets:
-            if ticket.resolved_date and ticket.resolved_date < limit:
+            if ticket.resolved_date and ticket.resolved_date <= limit:
                 raise TicketError(gettext(
                         'crm_plus.msg_ticket_reopen_expired',
                         ticket=ticket.rec_name, days=days))
