@@ -8,8 +8,10 @@ from trytond.modules.company.tests import (
     create_company, create_employee, set_company)
 from trytond.pool import Pool
 from trytond.tests.test_tryton import (
-    activate_module, drop_db, with_transaction)
+    DB_NAME, activate_module, drop_db, with_transaction)
 from trytond.transaction import Transaction
+from trytond.wsgi import app
+from werkzeug.test import Client
 
 from ..kb import segment
 
@@ -263,3 +265,36 @@ class KnowledgeBaseTestCase(unittest.TestCase):
         Article.write([draft], {'published': True})
         self.assertEqual(Article(draft.id).published_date, first)
         self.assertTrue(Article(draft.id).url)
+
+    def test_public_page(self):
+        "The public page shows a published article escaped, nothing else"
+        with Transaction().start(DB_NAME, 0) as transaction:
+            Article = Pool().get('crm.kb.article')
+            published, draft = Article.create([{
+                        'title': "<script>alert(1)</script> 复印纸规格",
+                        'body': "A4 & A3 <b>纸</b>\n\n第二段",
+                        'published': True,
+                        }, {
+                        'title': "复印纸草稿", 'body': "草稿",
+                        }])
+            transaction.commit()
+        client = Client(app)
+        response = client.get(f'/{DB_NAME}/crm/service/kb/{published.id}')
+        self.assertEqual(response.status_code, 200)
+        text = response.get_data(as_text=True)
+        self.assertIn("&lt;script&gt;alert(1)&lt;/script&gt; 复印纸规格", text)
+        self.assertIn("<p>A4 &amp; A3 &lt;b&gt;纸&lt;/b&gt;</p>", text)
+        self.assertIn("<p>第二段</p>", text)
+        self.assertNotIn("<script>", text)
+        self.assertIn("default-src 'none'",
+            response.headers['Content-Security-Policy'])
+        for path in [
+                f'/{DB_NAME}/crm/service/kb/{draft.id}',
+                f'/{DB_NAME}/crm/service/kb/{draft.id + 1000}',
+                ]:
+            with self.subTest(path=path):
+                self.assertEqual(client.get(path).status_code, 404)
+        with Transaction().start(DB_NAME, 0, readonly=True):
+            Article = Pool().get('crm.kb.article')
+            # reading the page is no view
+            self.assertEqual(Article(published.id).views, 0)
