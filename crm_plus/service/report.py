@@ -4,9 +4,10 @@ product and month, as Tryton reporting models (one SQL query each).
 The tickets are those of the context's company created in its date range
 (UTC days), not cancelled, of its team if one is set, and those the user
 may read: when the record rules of ``crm.ticket`` limit the user (a Service
-Agent, a Sales Manager), the query keeps the tickets whose id is in the
-rules' query (``ir.rule.query_get``, the subquery Tryton itself applies to a
-search), so a row's figures are those of the tickets the user could list.
+Agent, a Sales Manager), their domain (``ir.rule.domain_get``) is converted
+on the report's own ticket table as Tryton's search converts it
+(``search_domain``), so a row's figures are those of the tickets the user
+could list, in one scan of the tickets.
 
 - first response and resolution times: average hours from the creation to
   ``first_response_date`` and ``resolved_date``, where set;
@@ -18,13 +19,14 @@ search), so a row's figures are those of the tickets the user could list.
 """
 import datetime as dt
 
-from sql import Cast, Literal, Null
+from sql import Cast, Null
 from sql.aggregate import Avg, Count, Min, Sum
 from sql.conditionals import Case, Coalesce, NullIf
 from sql.functions import Extract
 
 from trytond.i18n import gettext
 from trytond.model import ModelSQL, ModelView, fields
+from trytond.model.modelsql import convert_from
 from trytond.pool import Pool
 from trytond.pyson import Eval, If, PYSONEncoder
 from trytond.transaction import Transaction
@@ -142,10 +144,12 @@ class ReportMixin(ReadOnlyQueryMixin, ModelSQL, ModelView):
             ]
 
     @classmethod
-    def _ticket_where(cls, ticket):
-        "The condition on the tickets of the context the user may read"
+    def _tickets(cls, ticket):
+        """The FROM and WHERE of the tickets of the context the user may
+        read, on the table ticket"""
         pool = Pool()
         Rule = pool.get('ir.rule')
+        Ticket = pool.get('crm.ticket')
         context = Transaction().context
         where = ((ticket.company == context.get('company'))
             & (ticket.state != 'cancelled'))
@@ -157,9 +161,14 @@ class ReportMixin(ReadOnlyQueryMixin, ModelSQL, ModelView):
                 context['to_date'] + dt.timedelta(days=1), dt.time())
         if context.get('team'):
             where &= ticket.team == context['team']
-        if Rule.domain_get('crm.ticket', mode='read'):
-            where &= ticket.id.in_(Rule.query_get('crm.ticket', mode='read'))
-        return where
+        tables = {None: (ticket, None)}
+        rule_domain = Rule.domain_get('crm.ticket', mode='read')
+        if rule_domain:
+            # the rules as Tryton's search applies them, on the same table
+            tables, expression = Ticket.search_domain(
+                rule_domain, active_test=False, tables=tables)
+            where &= expression
+        return convert_from(None, tables), where
 
     @classmethod
     def table_query(cls):
@@ -196,7 +205,7 @@ class ReportMixin(ReadOnlyQueryMixin, ModelSQL, ModelView):
 
         group, columns = cls._group_columns(ticket)
         columns += [
-            Count(Literal('*')).as_('number'),
+            Count(ticket.id).as_('number'),
             Cast(Avg(Case((ticket.first_response_date != Null,
                             _hours(ticket.first_response_date,
                                 ticket.create_date)))), float_).as_(
@@ -208,7 +217,7 @@ class ReportMixin(ReadOnlyQueryMixin, ModelSQL, ModelView):
             count(with_sla).as_('sla_tickets'),
             rate(count(sla_met), count(with_sla)).as_('sla_compliance'),
             count(resolved).as_('resolved'),
-            rate(count(resolved), Count(Literal('*'))).as_(
+            rate(count(resolved), Count(ticket.id)).as_(
                 'resolution_rate'),
             count(ticket.reopen_count > 0).as_('reopened'),
             rate(count(ticket.reopen_count > 0), count(ever_resolved)).as_(
@@ -219,9 +228,8 @@ class ReportMixin(ReadOnlyQueryMixin, ModelSQL, ModelView):
                 ['backlog_1d', 'backlog_3d', 'backlog_7d', 'backlog_older'],
                 backlog):
             columns.append(column.as_(name))
-        return ticket.select(*columns,
-            where=cls._ticket_where(ticket),
-            group_by=[group])
+        from_, where = cls._tickets(ticket)
+        return from_.select(*columns, where=where, group_by=[group])
 
     @classmethod
     def ticket_domain(cls, rows):
