@@ -13,6 +13,14 @@ framework.install()
 # The web routes import trytond.wsgi, which picks the database backend: not
 # when the crm-plus command imports this package before reading trytond.conf
 # (a server has loaded the backend before it loads its modules)
-if 'trytond.backend' in sys.modules:
+
+
+def import_routes():
+    "Import the modules declaring the routes of crm_plus (in one place)"
     from . import web  # noqa: F401
     from .api import routes  # noqa: F401
+    from .service import kb_web, survey_web  # noqa: F401
+
+
+if 'trytond.backend' in sys.modules:
+    import_routes()

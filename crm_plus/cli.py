@@ -181,12 +181,79 @@ def cmd_demo(args):
     return 0
 
 
+# The processes of a production instance under supervisord (from PyPI):
+# gunicorn's WSGI workers (gunicorn restarts a crashed one), the queue
+# workers and one cron process, restarted when they exit, each logging to
+# its file in <home>/log; stopping supervisord stops them all.
+SUPERVISOR_TEMPLATE = """\
+; Written by crm-plus serve --workers at each start: edit trytond.conf instead.
+[supervisord]
+nodaemon = true
+logfile = {log}/supervisord.log
+pidfile = {home}/supervisord.pid
+childlogdir = {log}
+environment = TRYTOND_CONFIG="{conf}",TRYTOND_DATABASE_NAMES="{database}",TRYTOND_QUEUE__WORKER="True"
+
+[unix_http_server]
+file = {home}/supervisor.sock
+chmod = 0700
+
+[rpcinterface:supervisor]
+supervisor.rpcinterface_factory = supervisor.rpcinterface:make_main_rpcinterface
+
+[supervisorctl]
+serverurl = unix://{home}/supervisor.sock
+
+[program:web]
+command = {gunicorn} --workers {workers} --bind {listen} --control-socket {home}/gunicorn.ctl --timeout {timeout} --graceful-timeout 30 --max-requests 5000 --max-requests-jitter 500 trytond.modules.crm_plus.wsgi:app
+stdout_logfile = {log}/web.log
+redirect_stderr = true
+autorestart = true
+stopasgroup = true
+killasgroup = true
+
+[program:queue]
+command = {worker} -c {conf} -d {database} -n {queue_workers}
+stdout_logfile = {log}/queue.log
+redirect_stderr = true
+autorestart = true
+stopasgroup = true
+killasgroup = true
+
+[program:cron]
+command = {cron} -c {conf} -d {database}
+stdout_logfile = {log}/cron.log
+redirect_stderr = true
+autorestart = true
+stopasgroup = true
+killasgroup = true
+"""
+
+
+def supervisor_config(home, listen, workers, queue_workers):
+    "Write <home>/supervisord.conf for serve --workers, return its path"
+    config = _trytond_config(home)
+    log = home / 'log'
+    log.mkdir(exist_ok=True)
+    path = home / 'supervisord.conf'
+    path.write_text(SUPERVISOR_TEMPLATE.format(
+            home=home, log=log, conf=config_file(home),
+            database=database_name(home), listen=listen, workers=workers,
+            queue_workers=queue_workers,
+            timeout=config.getint('request', 'timeout', default=60) + 30,
+            gunicorn=_bin('gunicorn'), worker=_bin('trytond-worker'),
+            cron=_bin('trytond-cron')))
+    return path
+
+
 def cmd_serve(args):
     home = _home(args)
     conf = config_file(home)
     if not conf.exists():
         sys.exit("crm-plus: no instance in %s, run 'crm-plus init' first"
             % home)
+    if args.workers:
+        return _serve_workers(home, args)
     # Load the database at start: trytond 8.0 does not load it when the
     # first request is a login ("KeyError: 'res.user'")
     command = [_bin('trytond'), '-d', database_name(home), '-c', str(conf)]
@@ -203,6 +270,27 @@ def cmd_serve(args):
         % (listen, ADMIN_LOGIN, admin_password(home)), flush=True)
     os.execv(command[0] if os.path.isabs(command[0])
         else shutil.which(command[0]), command)
+
+
+def _serve_workers(home, args):
+    """Serve with args.workers WSGI workers, args.queue_workers queue
+    workers and the cron process, supervised (PostgreSQL only)"""
+    config = _trytond_config(home)
+    if not config.get('database', 'uri').startswith('postgresql'):
+        sys.exit("crm-plus: several processes need PostgreSQL; SQLite is "
+            "served by one process: 'crm-plus serve' without --workers")
+    if args.workers < 1 or args.queue_workers < 1:
+        sys.exit("crm-plus: --workers and --queue-workers count from 1")
+    listen = (args.listen or os.environ.get('TRYTOND_WEB__LISTEN')
+        or config.get('web', 'listen'))
+    path = supervisor_config(home, listen, args.workers, args.queue_workers)
+    print("crm-plus: web client at http://%s/  login: %s  password: %s\n"
+        "crm-plus: %d web workers, %d queue workers and the cron, logs in %s"
+        % (listen, ADMIN_LOGIN, admin_password(home), args.workers,
+            args.queue_workers, home / 'log'), flush=True)
+    supervisord = _bin('supervisord')
+    os.execv(supervisord if os.path.isabs(supervisord)
+        else shutil.which(supervisord), [supervisord, '-c', str(path)])
 
 
 def cmd_import(args):
@@ -287,6 +375,11 @@ def main(argv=None):
 
     serve = sub.add_parser('serve', help="run the server and web client")
     serve.add_argument('--listen', help="host:port, overrides trytond.conf")
+    serve.add_argument('--workers', type=int, default=0, help="production "
+        "(PostgreSQL): serve with this many WSGI worker processes "
+        "(gunicorn), queue workers and the cron, under supervisord")
+    serve.add_argument('--queue-workers', type=int, default=1,
+        help="with --workers: the number of trytond-worker processes")
     serve.set_defaults(func=cmd_serve)
 
     import_ = sub.add_parser('import',

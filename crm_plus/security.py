@@ -399,6 +399,13 @@ def _chat_channel():
 ChatChannel = _chat_channel()
 
 
+def _msgctxt(block):
+    "The msgctxt of a .po entry, on one line or wrapped over several"
+    match = re.match(r'msgctxt ((?:"(?:[^"\\]|\\.)*"\s*)+)', block)
+    if match:
+        return ''.join(re.findall(r'"((?:[^"\\]|\\.)*)"', match.group(1)))
+
+
 def update_po(text, models, kept_ids):
     """Return the zh_CN.po text with the names of the generated rule groups:
     the entries of rule groups not in kept_ids (the hand-written ones) are
@@ -407,9 +414,9 @@ def update_po(text, models, kept_ids):
     blocks = re.split(r'\n+(?=msgctxt )', text.rstrip('\n'))
     kept = []
     for block in blocks:
-        match = re.match(rf'msgctxt "{re.escape(PO_CONTEXT)}(\w+)"$',
-            block, re.M)
-        if match and match.group(1) not in kept_ids:
+        msgctxt = _msgctxt(block)
+        if (msgctxt and msgctxt.startswith(PO_CONTEXT)
+                and msgctxt[len(PO_CONTEXT):] not in kept_ids):
             continue
         kept.append(block)
     for msgctxt, msgid, msgstr in po_entries(models):

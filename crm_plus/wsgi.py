@@ -12,7 +12,8 @@ from . import framework
 framework.install()
 # Importing this module imported the package before trytond.application
 # loaded the backend: the package did not register its routes then
-from . import web  # noqa: F401,E402
-from .api import routes  # noqa: F401,E402
+from . import import_routes  # noqa: E402
+
+import_routes()
 
 __all__ = ['app']

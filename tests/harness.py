@@ -18,6 +18,7 @@ default any free port).
 import atexit
 import base64
 import configparser
+import copy
 import datetime as dt
 import decimal
 import fcntl
@@ -224,9 +225,11 @@ def _crm_plus(home, *args, **kwargs):
 class Instance:
     "A served demo instance (see the module)"
 
-    def __init__(self, backend, config=None):
+    def __init__(self, backend, config=None, serve_args=()):
         """config: {section: {option: value}} added to trytond.conf (an
-        instance of its own, e.g. with a low [crm_api] rate_limit)"""
+        instance of its own, e.g. with a low [crm_api] rate_limit);
+        serve_args: arguments of crm-plus serve (e.g. --workers 2)"""
+        self.serve_args = list(serve_args)
         assert backend in BACKENDS, f"{backend} is not available"
         self.backend = backend
         self.home = Path(tempfile.mkdtemp(prefix=f'crm-harness-{backend}-'))
@@ -322,13 +325,13 @@ class Instance:
                     (self._template_database(),)).fetchone())
 
     # Server ----------------------------------------------------------------
-    def _serve(self):
-        self.log = self.home / 'server.log'
+    def _serve(self, log_name='server.log'):
+        self.log = self.home / log_name
         with open(self.log, 'wb') as log:
             self.server = subprocess.Popen(
                 [str(VENV / 'bin' / 'crm-plus'), '--home', str(self.home),
-                    'serve'], env=instance_env(self.home), stdout=log,
-                stderr=subprocess.STDOUT)
+                    'serve', *self.serve_args], env=instance_env(self.home),
+                stdout=log, stderr=subprocess.STDOUT)
         deadline = time.monotonic() + TIMEOUT
         while time.monotonic() < deadline:
             if self.server.poll() is not None:
@@ -339,7 +342,8 @@ class Instance:
                 return
             except urllib.error.HTTPError:
                 return
-            except (urllib.error.URLError, ConnectionError):
+            except (urllib.error.URLError, OSError):
+                # refused, reset or timed out while the workers start
                 time.sleep(0.3)
         raise RuntimeError(
             f"the server did not answer on {self.url}:\n"
@@ -348,6 +352,19 @@ class Instance:
     def server_output(self):
         return self.log.read_text(errors='replace')[-4000:]
 
+    def another_server(self, *serve_args):
+        """Another server process of the same instance and database, on a
+        port of its own: an Instance sharing the users and their passwords,
+        whose stop stops only its process"""
+        other = copy.copy(self)
+        port = free_port()
+        other.serve_args = ['--listen', f'127.0.0.1:{port}', *serve_args]
+        other.url = f'http://127.0.0.1:{port}/'
+        other.__dict__.pop('_admin_rpc', None)
+        other._shared = True
+        other._serve(f'server-{port}.log')
+        return other
+
     def stop(self):
         self.server.terminate()
         try:
@@ -355,6 +372,8 @@ class Instance:
         except subprocess.TimeoutExpired:
             self.server.kill()
             self.server.wait()
+        if getattr(self, '_shared', False):
+            return
         if self.backend == 'postgresql':
             with _pg_connect() as conn:
                 conn.execute(

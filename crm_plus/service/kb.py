@@ -12,24 +12,19 @@ backends, only the test "the stored text has the token" differs: full-text
 search on PostgreSQL (``to_tsvector('simple', ...)``, with a GIN index on
 ``search_text``), the spaced token in the text (LIKE) on SQLite.
 
-A published article has a public page, ``/<database>/crm/service/kb/<id>``,
-the link an agent inserts into a reply: the title and the body escaped,
-nothing for any other id.
+A published article has a public page (kb_web.py), the link an agent
+inserts into a reply.
 """
-import html
 import logging
 import operator
 import re
 from functools import reduce
-from http import HTTPStatus
 
 import jieba
 from sql import Literal, Null
 from sql.conditionals import Case
 from sql.functions import Function
 from sql.operators import BinaryOperator, Like
-from werkzeug.exceptions import abort
-from werkzeug.wrappers import Response
 
 from trytond import backend
 from trytond.i18n import gettext
@@ -39,10 +34,8 @@ from trytond.model import (
 from trytond.model.exceptions import AccessError
 from trytond.pool import Pool, PoolMeta
 from trytond.pyson import Bool, Eval
-from trytond.protocols.wrappers import with_pool, with_transaction
-from trytond.transaction import Transaction, without_check_access
+from trytond.transaction import Transaction
 from trytond.url import http_host
-from trytond.wsgi import app
 
 from ..text_input import TextInputMixin
 
@@ -393,52 +386,3 @@ class Message(metaclass=PoolMeta):
                 text = f'{article.title}\n{article.url}'
             self.body = f'{self.body}\n{text}' if self.body else text
 
-
-PAGE = '''<!DOCTYPE html>
-<html lang="{lang}">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>{title}</title>
-<style>body{{font-family:sans-serif;max-width:46em;margin:2em auto;
-padding:0 1em;line-height:1.6}}</style>
-</head>
-<body>
-<h1>{title}</h1>
-{body}
-</body>
-</html>
-'''
-
-
-@app.route('/<database_name>/crm/service/kb/<int:article_id>',
-    methods={'GET', 'HEAD'})
-@with_pool
-@with_transaction(readonly=True)
-def article_page(request, pool, article_id):
-    """The public page of a published article, read by the server: any
-    other id is not found, whether it exists or not"""
-    try:
-        Article = pool.get('crm.kb.article')
-    except KeyError:
-        abort(HTTPStatus.NOT_FOUND)
-    with without_check_access():
-        articles = Article.search([
-                ('id', '=', article_id),
-                ('published', '=', True),
-                ], limit=1)
-    if not articles:
-        abort(HTTPStatus.NOT_FOUND)
-    article, = articles
-    paragraphs = '\n'.join(
-        '<p>%s</p>' % html.escape(p).replace('\n', '<br>')
-        for p in re.split(r'\n\s*\n', article.body.strip()) if p.strip())
-    page = PAGE.format(
-        lang='zh-CN' if article.language == 'zh_CN' else 'en',
-        title=html.escape(article.title), body=paragraphs)
-    return Response(page, content_type='text/html; charset=utf-8',
-        headers={
-            'Content-Security-Policy':
-            "default-src 'none'; style-src 'unsafe-inline'",
-            'X-Content-Type-Options': 'nosniff',
-            })

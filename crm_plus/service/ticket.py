@@ -116,6 +116,10 @@ class Ticket(TextInputMixin, Workflow, ModelSQL, ModelView):
                 ('crm_teams', '=', Eval('team', -1)),
                 ()),
             ])
+    team_members = fields.Function(fields.Many2Many(
+            'company.employee', None, None, "Team Members",
+            help="The members of the ticket's team."),
+        'get_team_members', searcher='search_team_members')
     state = fields.Selection(
         STATES, "State", readonly=True, required=True, sort=False)
     transition_comment = fields.Text(
@@ -287,6 +291,18 @@ class Ticket(TextInputMixin, Workflow, ModelSQL, ModelView):
         if (self.team and self.assignee
                 and self.assignee not in self.team.members):
             self.assignee = None
+
+    def get_team_members(self, name):
+        return [m.id for m in self.team.members] if self.team else []
+
+    @classmethod
+    def search_team_members(cls, name, clause):
+        """The tickets of the teams of employees; "= None": the tickets of
+        no team, the pool the record rules give every agent"""
+        _, operator, value = clause[:3]
+        if value is None and operator in {'=', '!='}:
+            return [('team', operator, None)]
+        return [('team.members',) + tuple(clause[1:])]
 
     def get_rec_name(self, name):
         if self.number:
@@ -662,3 +678,27 @@ class Party(metaclass=PoolMeta):
     __name__ = 'party.party'
     crm_tickets = fields.One2Many('crm.ticket', 'party', "Tickets",
         readonly=True)
+
+
+class PartyErase(metaclass=PoolMeta):
+    __name__ = 'party.erase'
+
+    def to_erase(self, party_id):
+        pool = Pool()
+        Ticket = pool.get('crm.ticket')
+        Message = pool.get('crm.ticket.message')
+        Survey = pool.get('crm.ticket.survey')
+        Feedback = pool.get('crm.feedback')
+        return super().to_erase(party_id) + [
+            (Ticket, [('party', '=', party_id)], True,
+                ['subject', 'description', 'email', 'phone'],
+                ['****', None, None, None]),
+            (Message, [('ticket.party', '=', party_id)], True,
+                ['body', 'address'],
+                ['****', None]),
+            # the scores stay: they are figures of the service reports
+            (Survey, [('party', '=', party_id)], True,
+                ['comment', 'email'], [None, None]),
+            (Feedback, [('party', '=', party_id)], True,
+                ['text'], ['****']),
+            ]
