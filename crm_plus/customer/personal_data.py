@@ -26,7 +26,9 @@ def _links(pool, targets):
     only cascading Many2One when cascade"""
     links = {}
     for name, Model in pool.iterobject():
-        if (not issubclass(Model, ModelSQL) or Model.table_query()
+        if (not issubclass(Model, ModelSQL)
+                # reports and other SQL views: their sources are walked
+                or callable(Model.table_query)
                 or name.startswith('ir.') and name not in {
                     'ir.attachment', 'ir.note'}):
             continue

@@ -50,9 +50,12 @@ class PersonalDataTestCase(CrmPlusDatabase, TestCase):
                     'email': 'xiaoming@example.com'}])
         Message.create([{'ticket': ticket.id, 'kind': 'incoming',
                     'body': "请尽快上门"}])
+        company = ticket.company.id
         Survey.create([{'ticket': ticket.id, 'party': person.id,
+                    'company': company,
                     'csat': 2, 'comment': "配送太慢"}])
         Feedback.create([{'party': person.id, 'text': "物流延迟",
+                    'company': company,
                     'rating': 2}])
         return person
 
@@ -115,6 +118,8 @@ class PersonalDataTestCase(CrmPlusDatabase, TestCase):
         company = create_company()
         with set_company(company):
             person = self.person_everywhere()
+            Sale = pool.get('sale.sale')
+            Sale.cancel(Sale.search([('party', '=', person.id)]))
             Party.write([person], {'active': False})
             session_id, _, _ = Erase.create()
             erase = Erase(session_id)
