@@ -362,10 +362,11 @@ def main():
         def hand(agent_rules=False):
             extra = ''
             if agent_rules:
-                # the agent's rule by hand: their teams, their tickets,
-                # their customers
+                # the agent's rule by hand: their teams, the pool (no
+                # team), their tickets, their customers
                 extra = (
-                    'AND (team IN (%s) OR assignee IN (%s) OR party IN '
+                    'AND (team IN (%s) OR team IS NULL OR assignee IN (%s) '
+                    'OR party IN '
                     '(SELECT id FROM party_party WHERE crm_owner IN (%s)))'
                     % (','.join(map(str, teams)),
                         ','.join(str(e.id) for e in agent.employees),

@@ -4,6 +4,7 @@ import unittest
 
 from trytond import backend
 from trytond.model.exceptions import AccessError
+from trytond.modules.crm_plus import import_routes
 from trytond.modules.company.tests import (
     create_company, create_employee, set_company)
 from trytond.pool import Pool
@@ -29,6 +30,8 @@ class KnowledgeBaseTestCase(unittest.TestCase):
         super().setUpClass()
         drop_db()
         activate_module('crm_plus')
+        # as a server does once its backend is loaded
+        import_routes()
 
     def _setup(self):
         pool = Pool()
