@@ -19,8 +19,7 @@ def import_routes():
     "Import the modules declaring the routes of crm_plus (in one place)"
     from . import web  # noqa: F401
     from .api import routes  # noqa: F401
-    from .service import survey_web  # noqa: F401
-    from .service import webform  # noqa: F401
+    from .service import kb_web, survey_web, webform  # noqa: F401
 
 
 if 'trytond.backend' in sys.modules:
