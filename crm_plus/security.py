@@ -50,7 +50,8 @@ OTHERS_MARKER = '<!-- security-model: others -->'
 _TERM = re.compile(
     r'^(?P<path>[a-z_][\w.]*)(?:@(?P<ref>[a-z_][\w.]*))?'
     r'(?P<user>~user)?(?P<pool>\*)?$')
-_CELL = re.compile(r'^(?:-|(?P<perms>r?w?c?d?):(?P<scope>\w+)(?P<s>\+s)?)$')
+_CELL = re.compile(
+    r'^(?:-|(?P<perms>r?w?c?d?):(?P<scope>\w+)(?P<nopool>!)?(?P<s>\+s)?)$')
 
 
 class TableError(ValueError):
@@ -140,6 +141,8 @@ def parse(text):
             if not re.fullmatch(r'-|r?w?c?d?', others_cell):
                 raise TableError(f"invalid cell {others_cell!r}")
         models[model] = {
+            'nopool': {g[1]: c.split('+')[0].endswith('!')
+                for g, c in zip(GROUPS, group_cells)},
             'owner': owner,
             'inherit': inherit,
             'terms': terms,
@@ -169,8 +172,9 @@ def _employees(scope):
         }[scope]
 
 
-def _clauses(terms, scope, create):
-    "The PYSON domains (as source) of the rules of a scope"
+def _clauses(terms, scope, create, pool=True):
+    """The PYSON domains (as source) of the rules of a scope (with the
+    public pool of the starred owners unless not pool)"""
     clauses = []
     for i, term in enumerate(terms[:1] if create else terms):
         path = term['path']
@@ -186,10 +190,11 @@ def _clauses(terms, scope, create):
                 f"[('{path}', 'in', If(Eval('crm_team_sharing', False), "
                 "Eval('team_employees', []), []))]")
     # Creation needs the first owner empty, the other accesses all of them
-    pool = [t['path'] for t in (terms[:1] if create else terms) if t['pool']]
-    if pool:
+    starred = [t['path'] for t in (terms[:1] if create else terms)
+        if t['pool'] and pool]
+    if starred:
         clauses.append(
-            '[' + ', '.join(f"('{p}', '=', None)" for p in pool) + ']')
+            '[' + ', '.join(f"('{p}', '=', None)" for p in starred) + ']')
     return clauses
 
 
@@ -294,7 +299,8 @@ def generate(models):
                 ('group', 'ref', group)])
         if scope == 'all':
             continue
-        for i, clause in enumerate(_clauses(row['terms'], scope, create)):
+        for i, clause in enumerate(_clauses(row['terms'], scope, create,
+                    pool=not row['nopool'][group])):
             lines += _record('ir.rule', f'{gid}_{i}', [
                     ('domain', 'pyson', clause),
                     ('rule_group', 'ref', gid)])

@@ -78,7 +78,6 @@ class Notice(ModelSQL, ModelView):
     @classmethod
     def __setup__(cls):
         super().__setup__()
-        cls.__access__.add('ticket')
         t = cls.__table__()
         cls._sql_constraints += [
             ('ticket_key_unique', Unique(t, t.ticket, t.key),

@@ -181,7 +181,8 @@ def _survey(request, pool, token):
         values = {
             'csat': form.get('csat', ''),
             'nps': form.get('nps', ''),
-            'comment': form.get('comment', ''),
+            # PostgreSQL texts hold no NUL character
+            'comment': form.get('comment', '').replace('\x00', ''),
             }
         if len(values['comment']) > COMMENT_SIZE:
             values['comment'] = values['comment'][:COMMENT_SIZE]

@@ -29,6 +29,10 @@ SYSTEM_TEXTS = {
     'crm.opportunity.stage_history', 'crm.opportunity.stale_notice',
     'crm.pipeline.stage.report', 'crm.webhook.delivery',
     'crm.api.idempotency',
+    # written by the server: the comment of a transition is typed on the
+    # ticket, a survey's comment on its page, which limits and cleans it
+    'crm.login.history', 'crm.ticket.transition', 'crm.ticket.survey',
+    'crm.ticket.notice',
     }
 
 
