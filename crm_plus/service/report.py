@@ -117,6 +117,14 @@ class ReportMixin(ReadOnlyQueryMixin, ModelSQL, ModelView):
     reopen_rate = fields.Float(
         "Reopen Rate", digits=(16, 4),
         help="Share of the tickets ever resolved that were reopened.")
+    surveys = fields.Integer(
+        "Surveys Answered", help="Satisfaction surveys answered.")
+    csat = fields.Float(
+        "Satisfaction", digits=(16, 2),
+        help="Average satisfaction (1 to 5) of the answered surveys.")
+    nps = fields.Float(
+        "Net Promoter Score", digits=(16, 1),
+        help="Promoters (9-10) less detractors (0-6), in % of the answers.")
     backlog = fields.Integer("Backlog", help="Open tickets.")
     backlog_1d = fields.Integer("Open up to 1 Day")
     backlog_3d = fields.Integer("Open 1 to 3 Days")
@@ -228,7 +236,18 @@ class ReportMixin(ReadOnlyQueryMixin, ModelSQL, ModelView):
                 ['backlog_1d', 'backlog_3d', 'backlog_7d', 'backlog_older'],
                 backlog):
             columns.append(column.as_(name))
+        survey = pool.get('crm.ticket.survey').__table__()
+        answered = survey.nps != Null
+        columns += [
+            count(survey.csat != Null).as_('surveys'),
+            Cast(Avg(survey.csat), float_).as_('csat'),
+            (Cast(count(survey.nps >= 9) - count(survey.nps <= 6), float_)
+                * 100 / NullIf(count(answered), 0)).as_('nps'),
+            ]
         from_, where = cls._tickets(ticket)
+        # one survey per ticket at most: the join multiplies no row
+        from_ = from_.join(survey, 'LEFT',
+            condition=survey.ticket == ticket.id)
         return from_.select(*columns, where=where, group_by=[group])
 
     @classmethod

@@ -124,6 +124,13 @@ class ServiceReportTestCase(unittest.TestCase):
     def test_agent_figures(self):
         "The figures per agent are those of the handmade tickets"
         company, employees, users, teams, tickets, context = self._setup()
+        Survey = Pool().get('crm.ticket.survey')
+        # a promoter and a detractor for a1, a promoter for b1
+        Survey.create([{'ticket': tickets[t].id, 'party': tickets[t].party.id,
+                    'company': company.id, 'csat': csat, 'nps': nps,
+                    'state': 'answered'}
+                for t, csat, nps in [('t1', 5, 10), ('t2', 2, 3),
+                    ('t4', 4, 9)]])
         rows = {r.assignee.rec_name: r
             for r in self._rows('crm.ticket.report.agent', context)}
         self.assertEqual(set(rows), {'a1', 'b1'})
@@ -141,6 +148,8 @@ class ServiceReportTestCase(unittest.TestCase):
         self.assertEqual(
             (a1.backlog, a1.backlog_1d, a1.backlog_3d, a1.backlog_7d,
                 a1.backlog_older), (1, 1, 0, 0, 0))
+        self.assertEqual((a1.surveys, a1.csat, a1.nps), (2, 3.5, 0.0))
+        self.assertEqual((b1.surveys, b1.csat, b1.nps), (1, 4.0, 100.0))
         self.assertEqual(b1.number, 2)
         self.assertAlmostEqual(b1.first_response_time, 1.0)
         self.assertAlmostEqual(b1.resolution_time, 5.0)
