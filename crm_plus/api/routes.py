@@ -14,9 +14,7 @@ Settings (trytond.conf, section ``[crm_api]``): ``rate_limit`` requests per
 import datetime as dt
 import json
 import logging
-import threading
 import time
-from collections import defaultdict
 from collections.abc import Mapping
 
 from werkzeug.wrappers import Response
@@ -35,6 +33,7 @@ from trytond.wsgi import app
 
 from . import resource as resource_module, resources
 from .resource import ApiError, bad_request, not_found
+from ..ratelimit import RateLimiter
 from .resources import RESOURCES
 
 logger = logging.getLogger(__name__)
@@ -48,32 +47,9 @@ def setting(name, default):
     return config.getint('crm_api', name, default=default)
 
 
-# Rate limiting ------------------------------------------------------------
-class RateLimiter:
-    "A fixed-window counter per API key, in the memory of the process"
-
-    def __init__(self):
-        self._lock = threading.Lock()
-        self._windows = defaultdict(lambda: [0.0, 0])
-
-    def hit(self, key_id):
-        "None when allowed, else the seconds to wait"
-        limit = setting('rate_limit', 600)
-        period = setting('rate_period', 60)
-        if limit <= 0:
-            return None
-        now = time.monotonic()
-        with self._lock:
-            window = self._windows[key_id]
-            if now - window[0] >= period:
-                window[0], window[1] = now, 0
-            window[1] += 1
-            if window[1] > limit:
-                return max(1, int(window[0] + period - now + 0.999))
-        return None
-
-
-limiter = RateLimiter()
+# Rate limiting, per API key ----------------------------------------------
+limiter = RateLimiter(lambda: (
+    setting('rate_limit', 600), setting('rate_period', 60)))
 # last-used times written, per key id: at most once a minute
 _last_used = {}
 # The context of a key's user by (user id, last change of the user): a

@@ -19,9 +19,7 @@ import html
 import json
 import logging
 import secrets
-import threading
 import time
-from collections import defaultdict
 from pathlib import Path
 from string import Template
 
@@ -37,6 +35,7 @@ from trytond.protocols.wrappers import with_pool, with_transaction
 from trytond.transaction import Transaction
 from trytond.wsgi import app
 
+from ..ratelimit import RateLimiter
 from ..customer.normalize import InvalidValue, normalize_phone, validate_email
 from .inbound import create_customer, find_customer, service_company
 
@@ -80,35 +79,9 @@ class Configuration(metaclass=PoolMeta):
         help="Signs the timestamps of the public web form.")
 
 
-class RateLimiter:
-    "A fixed-window counter per client address, in the memory of the process"
-
-    def __init__(self):
-        self._lock = threading.Lock()
-        self._windows = defaultdict(lambda: [0.0, 0])
-
-    def hit(self, key):
-        "None when allowed, else the seconds to wait"
-        limit = setting('form_rate_limit', 10)
-        period = setting('form_rate_period', 3600)
-        if limit <= 0:
-            return None
-        now = time.monotonic()
-        with self._lock:
-            if len(self._windows) > 10000:
-                self._windows = defaultdict(lambda: [0.0, 0], {
-                        k: w for k, w in self._windows.items()
-                        if now - w[0] < period})
-            window = self._windows[key]
-            if now - window[0] >= period:
-                window[0], window[1] = now, 0
-            window[1] += 1
-            if window[1] > limit:
-                return max(1, int(window[0] + period - now + 0.999))
-        return None
-
-
-limiter = RateLimiter()
+# per client address
+limiter = RateLimiter(lambda: (
+    setting('form_rate_limit', 10), setting('form_rate_period', 3600)))
 _secrets = {}
 
 
