@@ -14,6 +14,7 @@ import json
 import secrets
 import unittest
 from urllib.parse import parse_qs, urlsplit
+from zoneinfo import ZoneInfo
 
 from stdnum.cn import uscc as stdnum_uscc
 
@@ -563,7 +564,9 @@ class ApiCase:
         self.assertEqual(error['details'][0]['field'], 'lines[0].product_id')
         quoted, _ = self.ok('POST', path + '/quote')
         self.assertEqual(quoted['state'], 'quotation')
-        self.assertEqual(quoted['quotation_date'], dt.date.today().isoformat()
+        # the company's day (Asia/Shanghai), not the machine's
+        self.assertEqual(quoted['quotation_date'], dt.datetime.now(
+                ZoneInfo('Asia/Shanghai')).date().isoformat()
             if quoted['quotation_date'] else None)
         confirmed, _ = self.ok('POST', path + '/confirm')
         self.assertIn(confirmed['state'], {'confirmed', 'processing'})

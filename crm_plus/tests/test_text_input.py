@@ -31,7 +31,8 @@ SYSTEM_TEXTS = {
     'crm.api.idempotency',
     # written by the server: the comment of a transition is typed on the
     # ticket, a survey's comment on its page, which limits and cleans it
-    'crm.login.history', 'crm.ticket.transition', 'crm.ticket.survey',
+    'crm.login.history', 'crm.audit', 'crm.ticket.transition',
+    'crm.ticket.survey',
     'crm.ticket.notice',
     }
 
