@@ -180,6 +180,9 @@ class MailTestCase(unittest.TestCase):
             self.run_task(task_id)
             # the worker died before recording the task finished: again
             Queue.write([Queue(task_id)], {'finished_at': None})
+            # committed: the task's transaction waits for the row otherwise
+            # (a deadlock on PostgreSQL)
+            transaction.commit()
             self.run_task(task_id)
             Notice.process(Notice.search([('ticket', '=', ticket.id)]))
             transaction.commit()
