@@ -408,6 +408,7 @@ class BulkCase:
         self.assertEqual(errors, [])
 
 
+@unittest.skipUnless('sqlite' in BACKENDS, "SQLite not among CRM_PLUS_BACKENDS")
 class SqliteBulkTest(BulkCase, unittest.TestCase):
     backend = 'sqlite'
 

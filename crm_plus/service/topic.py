@@ -10,6 +10,7 @@ a text is analysed in the process, then keeps it.
 import logging
 import threading
 
+from sql import Cast
 from sql.aggregate import Avg, Count, Min, Sum
 from sql.conditionals import Case
 from sql.functions import DateTrunc
@@ -155,19 +156,26 @@ class TopicReport(ReadOnlyQueryMixin, ModelSQL, ModelView):
         if context.get('product'):
             domain.append(('product', '=', context['product']))
         readable = Feedback.search(domain, query=True, order=[])
-        month = cls.month.sql_cast(DateTrunc('month', feedback.date))
-        return feedback.select(
-            Min(feedback.id).as_('id'),
-            feedback.topic.as_('topic'),
-            month.as_('month'),
-            feedback.company.as_('company'),
-            Count(feedback.id).as_('number'),
-            Sum(Case((feedback.sentiment == 'negative', 1), else_=0)).as_(
-                'negative'),
-            Avg(feedback.rating).as_('rating'),
+        # the month in a subquery: grouped by the expression, its 'month'
+        # parameter is another one than the selected one's for PostgreSQL
+        rows = feedback.select(
+            feedback.id, feedback.topic, feedback.company,
+            feedback.sentiment, feedback.rating,
+            cls.month.sql_cast(DateTrunc('month', feedback.date)).as_(
+                'month'),
             where=(feedback.company == context.get('company'))
-            & feedback.id.in_(readable),
-            group_by=[feedback.topic, month, feedback.company])
+            & feedback.id.in_(readable))
+        return rows.select(
+            Min(rows.id).as_('id'),
+            rows.topic.as_('topic'),
+            rows.month.as_('month'),
+            rows.company.as_('company'),
+            Count(rows.id).as_('number'),
+            Sum(Case((rows.sentiment == 'negative', 1), else_=0)).as_(
+                'negative'),
+            # numeric on PostgreSQL: the float of the field
+            Cast(Avg(rows.rating), cls.rating.sql_type().base).as_('rating'),
+            group_by=[rows.topic, rows.month, rows.company])
 
     def get_rec_name(self, name):
         topic = self.topic.rec_name if self.topic else ''
