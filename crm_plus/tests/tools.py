@@ -17,3 +17,21 @@ class CrmPlusDatabase:
     def tearDownClass(cls):
         super().tearDownClass()
         drop_db()
+
+
+def run_task(task_id):
+    """Run the queue task in a transaction of its own, as
+    trytond.worker.run_task does (retried on a TransactionError)"""
+    from trytond.pool import Pool
+    from trytond.transaction import Transaction, TransactionError
+    Queue = Pool().get('ir.queue')
+    extras = {}
+    while True:
+        with Transaction().new_transaction(**extras) as transaction:
+            try:
+                Queue(task_id).run()
+            except TransactionError as e:
+                transaction.rollback()
+                e.fix(extras)
+                continue
+        break

@@ -13,10 +13,11 @@ from email.utils import make_msgid
 
 from trytond.modules.company.tests import create_company, set_company
 from trytond.modules.crm_plus.tests.smtp import SMTPServer
+from trytond.modules.crm_plus.tests.tools import run_task
 from trytond.pool import Pool
 from trytond.tests.test_tryton import (
     DB_NAME, activate_module, drop_db, with_transaction)
-from trytond.transaction import Transaction, TransactionError
+from trytond.transaction import Transaction
 
 CUSTOMER_EMAIL = 'li.na@kunlun.example.com'
 
@@ -54,22 +55,9 @@ class MailTestCase(unittest.TestCase):
         transaction.commit()
         ran = 0
         while transaction.tasks:
-            self.run_task(transaction.tasks.pop(0))
+            run_task(transaction.tasks.pop(0))
             ran += 1
         return ran
-
-    def run_task(self, task_id):
-        Queue = Pool().get('ir.queue')
-        extras = {}
-        while True:
-            with Transaction().new_transaction(**extras) as transaction:
-                try:
-                    Queue(task_id).run()
-                except TransactionError as e:
-                    transaction.rollback()
-                    e.fix(extras)
-                    continue
-            break
 
     def company(self):
         return Pool().get('company.company').search([])[0]
@@ -177,13 +165,13 @@ class MailTestCase(unittest.TestCase):
             task_id, = transaction.tasks
             transaction.tasks.clear()
             transaction.commit()
-            self.run_task(task_id)
+            run_task(task_id)
             # the worker died before recording the task finished: again
             Queue.write([Queue(task_id)], {'finished_at': None})
             # committed: the task's transaction waits for the row otherwise
             # (a deadlock on PostgreSQL)
             transaction.commit()
-            self.run_task(task_id)
+            run_task(task_id)
             Notice.process(Notice.search([('ticket', '=', ticket.id)]))
             transaction.commit()
             self.assertEqual(len(self.smtp.messages), 1)
@@ -206,7 +194,7 @@ class MailTestCase(unittest.TestCase):
             self.smtp.stop()
             try:
                 with self.assertRaises(OSError):
-                    self.run_task(task_id)
+                    run_task(task_id)
             finally:
                 self.smtp.start()
             notice, = Notice.search([('ticket', '=', ticket.id)])
@@ -224,7 +212,7 @@ class MailTestCase(unittest.TestCase):
             transaction.commit()
             self.assertEqual(len(self.smtp.messages), 1)
             self.assertEqual(Notice(notice.id).state, 'sent')
-            self.run_task(task_id)
+            run_task(task_id)
             self.assertEqual(len(self.smtp.messages), 1)
 
     def inbox(self):

@@ -18,9 +18,10 @@ from trytond.modules.company.tests import create_company, create_employee
 from trytond.modules.crm_plus.service import survey as survey_module
 from trytond.modules.crm_plus.service.survey import SurveyError
 from trytond.modules.crm_plus.tests.smtp import SMTPServer
+from trytond.modules.crm_plus.tests.tools import run_task
 from trytond.pool import Pool
 from trytond.tests.test_tryton import DB_NAME, activate_module, drop_db
-from trytond.transaction import Transaction, TransactionError
+from trytond.transaction import Transaction
 
 LINK = re.compile(r'/crm/service/survey/([A-Za-z0-9_.-]+)')
 CONTEXT = {'_skip_warnings': True}
@@ -60,21 +61,8 @@ class SurveyTestCase(unittest.TestCase):
         tasks = list(transaction.tasks)
         transaction.tasks.clear()
         for task_id in tasks:
-            self.run_task(task_id)
+            run_task(task_id)
         return tasks
-
-    def run_task(self, task_id):
-        Queue = Pool().get('ir.queue')
-        extras = {}
-        while True:
-            with Transaction().new_transaction(**extras) as transaction:
-                try:
-                    Queue(task_id).run()
-                except TransactionError as e:
-                    transaction.rollback()
-                    e.fix(extras)
-                    continue
-            break
 
     def setup_ticket(self, email='li.na@mingyuan.example.com', team=None,
             name="上海明远科技有限公司", company=None):
