@@ -31,7 +31,7 @@ GROUPS_ZH = {
     'group_sales_manager': "销售经理",
     'group_crm_admin': "CRM 管理员",
     'group_service_agent': "客服专员",
-    'group_marketing': "市场营销",
+    'group_marketing': "营销专员",
     }
 # The names of the generated rule groups in English and zh_CN
 RULE_GROUP_NAMES = {
