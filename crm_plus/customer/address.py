@@ -214,10 +214,7 @@ class Address(TextInputMixin, metaclass=PoolMeta):
             district.parent if district else None)
         province = city.parent if city else None
         if not province and subdivision:
-            province = next(iter(Region.search([
-                            ('level', '=', 'province'),
-                            ('subdivision', '=', subdivision.id),
-                            ], limit=1)), None)
+            province = Region.province(subdivision)
         province_name = (
             province.name if province
             else subdivision.name if subdivision else '')

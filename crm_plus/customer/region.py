@@ -13,6 +13,7 @@ from sql import Null
 from sql.functions import CurrentTimestamp
 
 from trytond import backend
+from trytond.cache import Cache
 from trytond.model import (
     DeactivableMixin, Index, ModelSQL, ModelView, Unique, fields)
 from trytond.pool import Pool, PoolMeta
@@ -66,6 +67,8 @@ class Region(TextInputMixin, DeactivableMixin, ModelSQL, ModelView):
         'country.subdivision', "Subdivision", readonly=True,
         ondelete='SET NULL',
         help="The country subdivision of the province.")
+    #: {subdivision id: province region id}, read for every address shown
+    _provinces = Cache('crm.region.province', context=False)
 
     @classmethod
     def __setup__(cls):
@@ -137,6 +140,24 @@ class Region(TextInputMixin, DeactivableMixin, ModelSQL, ModelView):
                     where=table.code.in_(list(sub_codes))))
 
     @classmethod
+    def province(cls, subdivision):
+        "The province region of the country subdivision, or None"
+        key = subdivision.id
+        province_id = cls._provinces.get(key, -1)
+        if province_id == -1:
+            province_id = next((r.id for r in cls.search([
+                            ('level', '=', 'province'),
+                            ('subdivision', '=', subdivision.id),
+                            ], limit=1)), None)
+            cls._provinces.set(key, province_id)
+        return cls(province_id) if province_id is not None else None
+
+    @classmethod
+    def on_modification(cls, mode, regions, field_names=None):
+        super().on_modification(mode, regions, field_names=field_names)
+        cls._provinces.clear()
+
+    @classmethod
     def link_subdivisions(cls, codes=None):
         """Link the regions to the country subdivision of their province
         ISO 3166-2 code, for all codes or only those given."""
@@ -157,6 +178,7 @@ class Region(TextInputMixin, DeactivableMixin, ModelSQL, ModelView):
                         order_by=[subdivision.active.desc, subdivision.id],
                         limit=1)],
                 where=where))
+        cls._provinces.clear()
 
     @classmethod
     def search_rec_name(cls, name, clause):
