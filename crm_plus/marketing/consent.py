@@ -11,9 +11,13 @@ from trytond.model import Index, ModelSQL, ModelView, fields
 from trytond.model.exceptions import AccessError
 from trytond.i18n import gettext
 from trytond.pool import PoolMeta
+from trytond.pyson import Eval
 from trytond.transaction import Transaction
 
 from ..text_input import TextInputMixin
+
+#: a consent once saved is never changed
+_saved = {'readonly': Eval('id', -1) >= 0}
 
 CHANNELS = [
     ('email', "E-mail"),
@@ -27,19 +31,22 @@ class Consent(TextInputMixin, ModelSQL, ModelView):
     __string__ = "Consent"
 
     party = fields.Many2One(
-        'party.party', "Person", required=True, ondelete='CASCADE')
-    channel = fields.Selection(CHANNELS, "Channel", required=True)
+        'party.party', "Person", required=True, ondelete='CASCADE',
+        states=_saved)
+    channel = fields.Selection(
+        CHANNELS, "Channel", required=True, states=_saved)
+    channel_string = channel.translated('channel')
     status = fields.Selection([
             ('granted', "Granted"),
             ('withdrawn', "Withdrawn"),
-            ], "Status", required=True)
-    date = fields.DateTime("Date", required=True)
+            ], "Status", required=True, states=_saved)
+    date = fields.DateTime("Date", required=True, states=_saved)
     source = fields.Char(
-        "Source", required=True,
+        "Source", required=True, states=_saved,
         help="Where the person gave or withdrew consent: a web form, "
         "an unsubscribe link, an SMS reply, a call.")
     text = fields.Text(
-        "Text Agreed To",
+        "Text Agreed To", states=_saved,
         help="The wording the person agreed to, as it was shown.")
     user = fields.Many2One('res.user', "Recorded By", readonly=True)
 
@@ -111,5 +118,4 @@ class Consent(TextInputMixin, ModelSQL, ModelView):
 
 class Party(metaclass=PoolMeta):
     __name__ = 'party.party'
-    crm_consents = fields.One2Many(
-        'crm.consent', 'party', "Consents", readonly=True)
+    crm_consents = fields.One2Many('crm.consent', 'party', "Consents")

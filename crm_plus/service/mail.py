@@ -23,6 +23,9 @@ from trytond.url import host
 
 #: the language of the customers without one
 DEFAULT_LANGUAGE = 'zh_CN'
+#: the context key that, False, records tickets without mailing the
+#: customer (past tickets imported, demo data): no notice, no survey
+NOTIFY_CONTEXT = 'crm_notify_customers'
 #: the context key through which a notice gives ir.email its headers
 EMAIL_CONTEXT = 'crm_ticket_email'
 TEMPLATE = Template(
@@ -101,7 +104,7 @@ class Notice(ModelSQL, ModelView):
 
         Return the notice, None when the customer has no address."""
         address = ticket.notice_address()
-        if not address:
+        if not address or not Transaction().context.get(NOTIFY_CONTEXT, True):
             return None
         if event == 'reply':
             key = f'reply:{message.id}'

@@ -29,6 +29,8 @@ from trytond.pyson import Eval
 from trytond.transaction import Transaction, without_check_access
 from trytond.url import http_host
 
+from .mail import NOTIFY_CONTEXT
+
 #: the route of the public survey page
 ROUTE = '/<database_name>/crm/service/survey/<token>'
 #: the well-formed tokens: a 32-character nonce and a 22-character signature
@@ -210,6 +212,8 @@ class Survey(Workflow, ModelSQL, ModelView):
     @classmethod
     def create_for(cls, tickets):
         "Create and send the surveys of the resolved tickets"
+        if not Transaction().context.get(NOTIFY_CONTEXT, True):
+            return []
         with without_check_access():
             existing = {s.ticket.id for s in cls.search([
                         ('ticket', 'in', [t.id for t in tickets]),

@@ -15,7 +15,8 @@ class PersonalDataTestCase(CrmPlusDatabase, TestCase):
     def person_everywhere(self):
         """A person who is a customer with an address, phone and e-mail, a
         contact of an enterprise, with an interaction, a follow-up, a deal,
-        a quotation, a ticket with a message, a survey answer and feedback"""
+        a quotation, a ticket with a message, a survey answer, feedback and
+        a consent"""
         pool = Pool()
         Party = pool.get('party.party')
         Contact = pool.get('crm.contact')
@@ -27,6 +28,7 @@ class PersonalDataTestCase(CrmPlusDatabase, TestCase):
         Message = pool.get('crm.ticket.message')
         Survey = pool.get('crm.ticket.survey')
         Feedback = pool.get('crm.feedback')
+        Consent = pool.get('crm.consent')
         person, enterprise = Party.create([{
                     'name': "王小明", 'crm_kind': 'individual',
                     'contact_mechanisms': [('create', [
@@ -57,6 +59,8 @@ class PersonalDataTestCase(CrmPlusDatabase, TestCase):
         Feedback.create([{'party': person.id, 'text': "物流延迟",
                     'company': company,
                     'rating': 2}])
+        Consent.record([person], 'email', 'granted', "展会登记表",
+            "同意接收产品资讯邮件")
         return person
 
     @with_transaction()
@@ -73,7 +77,7 @@ class PersonalDataTestCase(CrmPlusDatabase, TestCase):
                 'crm.contact', 'crm.interaction', 'crm.follow_up',
                 'sale.opportunity', 'sale.sale', 'crm.ticket',
                 'crm.ticket.message', 'crm.ticket.transition',
-                'crm.ticket.survey', 'crm.feedback']:
+                'crm.ticket.survey', 'crm.feedback', 'crm.consent']:
             with self.subTest(model=model):
                 self.assertTrue(records.get(model), sorted(records))
         self.assertEqual(records['crm.ticket.message'][0]['body'],
