@@ -75,11 +75,12 @@ def run_sql(inst, statements):
 def add_customers(inst, count):
     "count copies of a demo enterprise customer, each with a phone"
     (party,), = inst.sql("SELECT MIN(id) FROM party_party "
-        "WHERE crm_kind = 'enterprise' AND crm_uscc IS NULL")
+        "WHERE crm_kind = 'enterprise'")
     (mechanism,), = inst.sql('SELECT MIN(id) FROM party_contact_mechanism')
     concat = "'%s' || CAST(n.i AS VARCHAR)"
     party_cols = [c for c in columns(inst, 'party_party') if c != 'id']
-    values = {'name': concat % '基准客户', 'code': concat % 'BENCH-'}
+    values = {'name': concat % '基准客户', 'code': concat % 'BENCH-',
+        'crm_name_normalized': concat % '基准客户'}
     select = ', '.join(values.get(c, f'p."{c}"') for c in party_cols)
     (first,), = inst.sql('SELECT MAX(id) FROM party_party')
     mech_cols = [c for c in columns(inst, 'party_contact_mechanism')
