@@ -13,7 +13,6 @@ from trytond.model import ModelSQL, ModelView, convert_from, fields
 from trytond.model.exceptions import AccessError
 from trytond.i18n import gettext
 from trytond.pool import Pool, PoolMeta
-from trytond.tools import grouped_slice, reduce_ids
 from trytond.transaction import (
     Transaction, inactive_records, without_check_access)
 
@@ -115,17 +114,14 @@ class PartyErase(metaclass=PoolMeta):
             self.check_erase(party)
         counts = self._crm_count(parties)
         number = self.ask.party.id
-        reference = (self.ask.crm_reference or '').strip() or None
+        reference = (getattr(self.ask, 'crm_reference', None) or ''
+            ).strip() or None
         state = super().transition_erase()
         for party in parties:
             for Model, domain in self.crm_to_delete(party.id):
                 table = Model.__table__()
-                cursor.execute(*self._crm_query(Model, domain))
-                ids = [i for i, in cursor]
-                for sub_ids in grouped_slice(
-                        ids, Transaction().database.IN_MAX):
-                    cursor.execute(*table.delete(
-                            where=reduce_ids(table.id, sub_ids)))
+                cursor.execute(*table.delete(
+                        where=table.id.in_(self._crm_query(Model, domain))))
         with without_check_access():
             Log.create([{
                         'date': dt.datetime.now(),
