@@ -345,6 +345,32 @@ def cmd_sao_locale(args):
     return 0
 
 
+def cmd_backup(args):
+    from .ops.backup import BackupError, backup
+    try:
+        manifest = backup(_home(args), Path(args.dir))
+    except BackupError as error:
+        sys.exit("crm-plus: %s" % error)
+    print("crm-plus: backup of the %s database %r (%d files) in %s"
+        % (manifest['backend'], manifest['database'], len(manifest['files']),
+            Path(args.dir).resolve()), flush=True)
+    return 0
+
+
+def cmd_restore(args):
+    from .ops.backup import BackupError, restore
+    home = _home(args)
+    try:
+        manifest = restore(home, Path(args.dir), force=args.force,
+            database_uri=args.database_uri, database=args.database)
+    except BackupError as error:
+        sys.exit("crm-plus: %s" % error)
+    print("crm-plus: restored the backup of %s (crm_plus %s) into the "
+        "database %r of %s" % (manifest['time'], manifest['crm_plus_version'],
+            database_name(home), home), flush=True)
+    return 0
+
+
 def cmd_test(args):
     from .testing import run_tests
     return run_tests(args.paths, verbosity=args.verbosity)
@@ -402,6 +428,25 @@ def main(argv=None):
         help="add crm_plus's translations of the web client to it")
     sao_locale.add_argument('sao', help="the web client's folder")
     sao_locale.set_defaults(func=cmd_sao_locale)
+
+    backup = sub.add_parser('backup', help="write a backup of the "
+        "instance (database, attachments, manifest) into a folder")
+    backup.add_argument('dir', help="the folder of the backup (new or "
+        "empty)")
+    backup.set_defaults(func=cmd_backup)
+
+    restore = sub.add_parser('restore', help="restore a backup into the "
+        "instance (a new one if the folder has none)")
+    restore.add_argument('dir', help="the folder of the backup")
+    restore.add_argument('--force', action='store_true',
+        help="replace the instance's existing database and attachments")
+    restore.add_argument('--database-uri', metavar='URI',
+        help="for a new instance: [database] uri of its trytond.conf "
+        "(default sqlite://; needed for a PostgreSQL backup)")
+    restore.add_argument('--database', metavar='NAME',
+        help="for a new instance: its database name (default the "
+        "backup's)")
+    restore.set_defaults(func=cmd_restore)
 
     test = sub.add_parser('test', help="run the test suite")
     test.add_argument('paths', nargs='*',
