@@ -6,7 +6,7 @@ The route runs as the server (user 0) and writes only the lead; its pages
 show only what the visitor typed.  Anti-spam as the service form (a rate
 limit per client address, a honeypot field, a signed timestamp with a
 minimum fill time, size limits); the campaign is the ``campaign`` parameter
-(the id of a scheduled or running campaign, else ignored) and the UTM
+(the id of a campaign of the company not cancelled, else ignored) and the UTM
 parameters of the page's URL are kept (hidden fields carry them from the
 GET to the POST).  A request from a browser on another site (its
 ``Origin`` header) is refused unless the origin is in the allow-list; an
@@ -258,11 +258,12 @@ def _create_lead(pool, values, hidden):
             lead_values[name] = hidden[name]
     campaign = hidden.get('campaign', '')
     if campaign.isdigit():
-        # only a campaign under way, of the company: nothing else is told
+        # a campaign of the company not cancelled, else none: the visitor
+        # is told nothing either way
         campaigns = Campaign.search([
                 ('id', '=', int(campaign)),
                 ('company', '=', company.id),
-                ('state', 'in', ['scheduled', 'running']),
+                ('state', '!=', 'cancelled'),
                 ], limit=1)
         if campaigns:
             lead_values['campaign'] = campaigns[0].id
