@@ -155,7 +155,7 @@ class LeadFormTest:
         self.assertIn('role="alert"', page)
         status, _, page = self.submit(description=marker)
         self.assertEqual(status, 400)
-        self.assertIn('电话或电子邮件', page)
+        self.assertIn('电话号码或电子邮件', page)
         status, _, _ = self.submit(email='not-an-address',
             description=marker)
         self.assertEqual(status, 400)
