@@ -478,17 +478,17 @@ class Lead(TextInputMixin, Workflow, ModelSQL, ModelView):
                     mails.append((user.id, ids))
             Notification.save(notifications)
         for user_id, ids in mails:
-            cls.__queue__.mail_owner(user_id, ids)
+            cls.__queue__.mail_owner(cls.browse(ids), user_id)
 
     @classmethod
-    def mail_owner(cls, user_id, lead_ids):
+    def mail_owner(cls, leads, user_id):
         "Send the user the mail telling the leads assigned to them"
         pool = Pool()
         User = pool.get('res.user')
         Email = pool.get('ir.email')
         with without_check_access():
             user = User(user_id)
-            leads = cls.browse(lead_ids)
+            leads = cls.browse(leads)
             if not user.email or not leads:
                 return
             with Transaction().set_context(language=user.language.code

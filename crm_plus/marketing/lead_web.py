@@ -22,6 +22,7 @@ address and server process (10 per 3600), ``form_min_seconds`` (3),
 import html
 import json
 import re
+import urllib.parse
 
 from werkzeug.wrappers import Response
 
@@ -115,15 +116,42 @@ def _wants_json(request):
     return 'application/json' in (request.headers.get('Accept') or '')
 
 
+#: the environ key keeping the Origin header of a request to the form
+ORIGIN_KEY = 'crm_plus.lead_form_origin'
+_FORM_PATH = re.compile(r'^/[^/]+/crm/lead/form/?$')
+
+
+class _OriginGate:
+    """Hand the Origin header of the requests to the lead form to the form
+    (under ORIGIN_KEY): trytond refuses every origin outside ``[web] cors``
+    before any route (an unhandled abort, a 500), and adding the partner
+    sites there would open the whole server (JSON-RPC, REST) to them; the
+    form checks its own allow-list and answers a clean 403"""
+    _crm_lead_gate = True
+
+    def __init__(self, wsgi_app):
+        self.wsgi_app = wsgi_app
+
+    def __call__(self, environ, start_response):
+        if ('HTTP_ORIGIN' in environ
+                and _FORM_PATH.match(environ.get('PATH_INFO') or '')):
+            environ[ORIGIN_KEY] = environ.pop('HTTP_ORIGIN')
+        return self.wsgi_app(environ, start_response)
+
+
+if not getattr(app.wsgi_app, '_crm_lead_gate', False):
+    app.wsgi_app = _OriginGate(app.wsgi_app)
+
+
 def _origin_headers(request):
     """The CORS headers of the request's origin; _Refused when the browser
     says the request comes from a site not allowed"""
-    origin = request.headers.get('Origin')
+    origin = (request.environ.get(ORIGIN_KEY)
+        or request.headers.get('Origin'))
     if not origin or origin == 'null':
         return {}
     origin = origin.rstrip('/')
-    own = request.host_url.rstrip('/')
-    if origin == own:
+    if urllib.parse.urlparse(origin).netloc == request.host:
         return {}
     if origin not in allowed_origins():
         raise _Refused(403, 'lead_form_bad_origin')
