@@ -409,9 +409,9 @@ def main(argv=None):
     serve.set_defaults(func=cmd_serve)
 
     import_ = sub.add_parser('import',
-        help="import a CSV file (customers, contacts, interactions)")
+        help="import a CSV file (customers, contacts, interactions, leads)")
     import_.add_argument('kind', help="what the file holds: customers, "
-        "contacts, interactions")
+        "contacts, interactions, leads")
     import_.add_argument('file', help="the CSV file (UTF-8 or GB18030)")
     import_.add_argument('--batch-size', type=int, default=1000,
         help="rows saved per transaction (default 1000)")

@@ -761,3 +761,86 @@ class Tickets(Resource):
             setter(values, value)
         record, = self.Model.create([values])
         return record
+
+
+def _convert_lead(record, body):
+    pool = Pool()
+    Lead = pool.get('crm.lead')
+    Party = pool.get('party.party')
+    customer = body.get('customer_id')
+    party = None
+    if customer is not None:
+        if (not isinstance(customer, int) or isinstance(customer, bool)
+                or not Party.search([
+                        ('id', '=', customer), ('crm_kind', '!=', None)])):
+            raise bad_request('validation_error', 'msg_api_validation', [{
+                        'field': 'customer_id', 'reason': gettext(
+                            'crm_plus.msg_api_invalid_value',
+                            type='integer')}], status=422)
+        party = Party(customer)
+    Lead.convert_leads([record], party=party)
+
+
+@register
+class Leads(Resource):
+    name = 'leads'
+    model = 'crm.lead'
+    description = ("Prospects (销售线索) from forms, imports, mail and "
+        "integrations, qualified and converted into customers.")
+    methods = {'list', 'read', 'create', 'update'}
+    fields = [
+        Field('id', 'id', 'integer', "Identifier.", readonly=True,
+            sort=True),
+        Field('name', 'name', description="Contact name.", required=True,
+            filter=True, sort=True, max_length=255, nullable=False),
+        Field('organization', 'organization', description="Organization.",
+            filter=True, max_length=255),
+        Field('title', 'title', description="Job title.", max_length=255),
+        Field('phone', 'phone', description="Phone.", filter=True,
+            validator=valid_phone, max_length=50),
+        Field('email', 'email', description="E-mail address.",
+            filter=True, validator=valid_email, max_length=320),
+        Field('uscc', 'uscc', description="Unified social credit code.",
+            validator=valid_uscc, max_length=18),
+        Field('province_id', 'subdivision', 'integer', "Province "
+            "(country subdivision id).", filter=True),
+        Field('industry_id', 'industry', 'integer', "Industry id.",
+            filter=True),
+        Field('source_id', 'source', 'integer', "Source id.", filter=True),
+        Field('campaign_id', 'campaign', 'integer', "Campaign id.",
+            filter=True),
+        Field('utm_source', 'utm_source', description="UTM source.",
+            max_length=255),
+        Field('utm_medium', 'utm_medium', description="UTM medium.",
+            max_length=255),
+        Field('utm_campaign', 'utm_campaign', description="UTM campaign.",
+            max_length=255),
+        Field('utm_content', 'utm_content', description="UTM content.",
+            max_length=255),
+        Field('utm_term', 'utm_term', description="UTM term.",
+            max_length=255),
+        Field('description', 'description', 'text', "Description.",
+            max_length=100_000),
+        Field('owner_id', 'owner', 'integer', "The sales representative "
+            "(employee).", filter=True),
+        _enum('state', 'state', ['new', 'working', 'qualified',
+                'converted', 'disqualified'], "State.", readonly=True,
+            filter=True, sort=True),
+        Field('customer_id', 'party', 'integer', "The customer it became.",
+            readonly=True, filter=True, reference='customers'),
+        Field('contact_id', 'contact', 'integer', "The contact person it "
+            "became.", readonly=True, reference='contacts'),
+        Field('opportunity_id', 'opportunity', 'integer', "The "
+            "opportunity it became.", readonly=True,
+            reference='opportunities'),
+        *created_updated(),
+        ]
+    actions = [
+        Action('qualify', _button('crm.lead', 'qualify'),
+            "Qualify (a lead without a representative gets one by the "
+            "assignment rules)."),
+        Action('convert', _convert_lead, "Convert a qualified lead into "
+            "customer, contact and opportunity.",
+            body=[Field('customer_id', type='integer', description="Link "
+                    "this existing customer instead of creating one.")]),
+        ]
