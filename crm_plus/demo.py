@@ -19,6 +19,8 @@ from stdnum.cn import uscc
 
 from proteus import Model, config
 
+from .marketing.campaign_demo import create_demo_campaign
+
 COMPANY_NAME = "上海华信机械制造有限公司"
 SEED = 20240618
 LANGUAGE = 'zh_CN'
@@ -299,6 +301,7 @@ class _Loader:
         # the demo customers' addresses are made up: no mail to them
         with config.get_config().set_context(crm_notify_customers=False):
             self.create_service()
+        create_demo_campaign(self)
         self.close_config_wizard()
 
     def create_team(self):

@@ -343,6 +343,7 @@ class CampaignSegment(ModelSQL):
 
 class CampaignList(ModelSQL):
     __name__ = 'crm.campaign-marketing.email.list'
+    __string__ = "Campaign Static List"
     __access__ = {'campaign'}
     campaign = fields.Many2One(
         'crm.campaign', "Campaign", required=True, ondelete='CASCADE')
@@ -352,6 +353,7 @@ class CampaignList(ModelSQL):
 
 class CampaignSuppression(ModelSQL):
     __name__ = 'crm.campaign.suppression'
+    __string__ = "Campaign Suppression List"
     __access__ = {'campaign'}
     campaign = fields.Many2One(
         'crm.campaign', "Campaign", required=True, ondelete='CASCADE')
@@ -371,7 +373,8 @@ class Wave(TextInputMixin, ModelSQL, ModelView):
     sequence = fields.Integer("Sequence", required=True)
     name = fields.Char("Name", required=True)
     channel = fields.Function(
-        fields.Selection(CHANNELS, "Channel"), 'on_change_with_channel')
+        fields.Selection([c for c in CHANNELS if c[0] != 'phone'],
+            "Channel"), 'on_change_with_channel')
     audience = fields.Selection([
             ('all', "Whole Audience"),
             ('non_openers', "Who Did Not Open the Previous Wave"),

@@ -64,7 +64,7 @@ class CampaignReport(ReadOnlyQueryMixin, ModelSQL, ModelView):
     @classmethod
     def __setup__(cls):
         super().__setup__()
-        cls._order = [('campaign', 'DESC')]
+        cls._order = [('campaign', 'DESC'), ('id', 'DESC')]
 
     @classmethod
     def get_states(cls):

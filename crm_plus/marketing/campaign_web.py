@@ -93,8 +93,9 @@ def opened(request, pool, recipient_id, token):
     if recipient is None:
         return Response(status=HTTPStatus.NOT_FOUND)
     recipient.__class__.on_opened([recipient])
-    fp = file_open('marketing_automation/empty.gif', mode='rb')
-    return Response(fp.read(), 200, content_type='image/gif',
+    with file_open('marketing_automation/empty.gif', mode='rb') as fp:
+        gif = fp.read()
+    return Response(gif, 200, content_type='image/gif',
         headers={'Cache-Control': 'no-store'})
 
 

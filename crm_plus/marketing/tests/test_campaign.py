@@ -579,3 +579,34 @@ class CampaignTestCase(unittest.TestCase):
                                             }])],
                             }])
 
+    @with_transaction()
+    def test_pace(self):
+        "The batches are spaced to keep the messages per minute"
+        pool = Pool()
+        Campaign = pool.get('crm.campaign')
+        Wave = pool.get('crm.campaign.wave')
+        Queue = pool.get('ir.queue')
+        with set_company(self.company()):
+            emails = [f'pace{i}@example.com' for i in range(5)]
+            for i, email in enumerate(emails):
+                self.person(f"节奏{i}", email)
+            audience = self.email_list("节奏", emails)
+            campaign, = Campaign.create([{
+                        'name': "节奏",
+                        'rate': 2,
+                        'email_lists': [('add', [audience.id])],
+                        'waves': [('create', [{
+                                        'sequence': 1, 'name': "一",
+                                        'subject': "你好",
+                                        'body': '<p>${name}</p>',
+                                        }])],
+                        }])
+            Campaign.schedule([campaign])
+            Wave.start_due()
+            tasks = Queue.browse(Transaction().tasks)
+            self.assertEqual(
+                [len(t.data['args'][0]) for t in tasks], [2, 2, 1])
+            self.assertIsNone(tasks[0].scheduled_at)
+            self.assertAlmostEqual(
+                (tasks[2].scheduled_at - tasks[1].scheduled_at
+                    ).total_seconds(), 60, delta=1)
