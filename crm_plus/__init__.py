@@ -20,7 +20,7 @@ def import_routes():
     from . import web  # noqa: F401
     from .api import routes  # noqa: F401
     from .service import kb_web, survey_web, webform  # noqa: F401
-    from .marketing import lead_web  # noqa: F401
+    from .marketing import campaign_web, lead_web  # noqa: F401
 
 
 if 'trytond.backend' in sys.modules:

@@ -20,6 +20,7 @@ from stdnum.cn import uscc
 from proteus import Model, config
 
 from .marketing.lead_demo import create_leads as create_demo_leads
+from .marketing.campaign_demo import create_demo_campaign
 
 COMPANY_NAME = "上海华信机械制造有限公司"
 SEED = 20240618
@@ -302,6 +303,7 @@ class _Loader:
         with config.get_config().set_context(crm_notify_customers=False):
             self.create_service()
         create_demo_leads(self)
+        create_demo_campaign(self)
         self.close_config_wizard()
 
     def create_team(self):

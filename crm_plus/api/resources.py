@@ -844,3 +844,38 @@ class Leads(Resource):
             body=[Field('customer_id', type='integer', description="Link "
                     "this existing customer instead of creating one.")]),
         ]
+
+
+@register
+class Campaigns(Resource):
+    name = 'campaigns'
+    model = 'crm.campaign'
+    description = ("Marketing campaigns (营销活动) by e-mail or SMS; their "
+        "audience and waves are set in the CRM.")
+    methods = {'list', 'read', 'create'}
+    fields = [
+        Field('id', 'id', 'integer', "Identifier.", readonly=True,
+            sort=True),
+        Field('name', 'name', description="Name.", required=True,
+            filter=True, sort=True, max_length=500, nullable=False),
+        _enum('channel', 'channel', ['email', 'sms'], "Channel (default "
+            "email).", filter=True, nullable=False),
+        Field('objective', 'objective', 'text', "Objective.",
+            max_length=10_000),
+        Field('owner_id', 'owner', 'integer', "The owner (employee).",
+            filter=True),
+        Field('budget', 'budget', 'decimal', "Budget, a decimal string.",
+            nullable=True),
+        Field('cost', 'cost', 'decimal', "Actual cost, a decimal string.",
+            nullable=True),
+        Field('target_leads', 'target_leads', 'integer',
+            "Target number of leads."),
+        _enum('state', 'state', ['draft', 'scheduled', 'running', 'done',
+                'cancelled'], "State.", readonly=True, filter=True),
+        *created_updated(),
+        ]
+    actions = [
+        Action('schedule', _button('crm.campaign', 'schedule'),
+            "Schedule (the waves start when due)."),
+        Action('cancel', _button('crm.campaign', 'cancel'), "Cancel."),
+        ]
