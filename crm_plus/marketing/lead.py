@@ -72,6 +72,10 @@ class Lead(TextInputMixin, Workflow, ModelSQL, ModelView):
                 Index(t, (t.state, Index.Equality())),
                 })
         cls._order.insert(0, ('create_date', 'DESC'))
+        cls._transitions |= {
+            ('new', 'qualified'),
+            ('working', 'qualified'),
+            }
 
     @classmethod
     def default_company(cls):
@@ -80,3 +84,9 @@ class Lead(TextInputMixin, Workflow, ModelSQL, ModelView):
     @classmethod
     def default_state(cls):
         return 'new'
+
+    @classmethod
+    @ModelView.button
+    @Workflow.transition('qualified')
+    def qualify(cls, leads):
+        pass
