@@ -9,7 +9,7 @@ import math
 import time
 from collections import defaultdict
 
-from sql import Literal, Null
+from sql import Null
 from sql.aggregate import Count
 from sql.conditionals import Coalesce
 from sql.functions import Lower
@@ -234,8 +234,8 @@ class ScoringModel(ModelSQL, ModelView):
     "A predictive model fitted on the history of the company's leads"
     __name__ = 'crm.lead.scoring.model'
     __string__ = "Lead Scoring Model"
-    _rec_name = 'version'
 
+    name = fields.Char("Name", required=True, readonly=True)
     company = fields.Many2One('company.company', "Company", required=True,
         readonly=True)
     version = fields.Integer("Version", required=True, readonly=True)
@@ -264,7 +264,8 @@ class ScoringModel(ModelSQL, ModelView):
             ('company_version_unique', Unique(t, t.company, t.version),
                 'crm_plus.msg_lead_scoring_model_unique'),
             ]
-        cls._order = [('company', 'ASC'), ('version', 'DESC')]
+        cls._order = [
+            ('company', 'ASC'), ('version', 'DESC'), ('id', 'DESC')]
 
     @classmethod
     def latest(cls, company_id):
@@ -312,11 +313,14 @@ class ScoringModel(ModelSQL, ModelView):
         auc = float(roc_auc_score(
                 y_test, predict(parameters, X_test)))
         previous = cls.latest(company_id)
+        version = (previous.version + 1) if previous else 1
+        now = dt.datetime.now()
         model, = cls.create([{
+                    'name': f'v{version} {now:%Y-%m-%d %H:%M}',
                     'company': company_id,
-                    'version': (previous.version + 1) if previous else 1,
+                    'version': version,
                     'algorithm': 'logistic',
-                    'trained_at': dt.datetime.now(),
+                    'trained_at': now,
                     'rows': len(labels),
                     'positives': positives,
                     'holdout_rows': len(y_test),
@@ -621,7 +625,7 @@ class Lead(metaclass=PoolMeta):
         lead came"""
         cursor = Transaction().connection.cursor()
         lead, opportunity, from_ = cls._scoring_base_query()
-        condition = Literal(True)
+        condition = lead.id != Null
         if ids is not None:
             condition &= lead.id.in_(ids)
         if where is not None:
@@ -697,7 +701,7 @@ class Lead(metaclass=PoolMeta):
         ids = [r['id'] for r in rows]
         for sub_ids in grouped_slice(ids, SLICE):
             cursor.execute(*event.select(event.lead, event.kind,
-                    Count(Literal('*')),
+                    Count(event.id),
                     where=event.lead.in_(list(sub_ids)),
                     group_by=[event.lead, event.kind]))
             for lead_id, kind, count in cursor:
