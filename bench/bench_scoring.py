@@ -45,6 +45,11 @@ def create_database():
         with psycopg.connect(URI.rstrip('/') + '/postgres',
                 autocommit=True) as conn:
             conn.execute(f'CREATE DATABASE "{DB_NAME}"')
+    else:
+        from trytond.config import config
+        path = os.path.join(
+            config.get('database', 'path'), DB_NAME + '.sqlite')
+        open(path, 'a').close()
     with tempfile.NamedTemporaryFile('w', suffix='.pass') as passfile:
         passfile.write('admin\n')
         passfile.flush()
