@@ -21,6 +21,7 @@ from proteus import Model, config
 
 from .marketing.lead_demo import create_leads as create_demo_leads
 from .marketing.campaign_demo import create_demo_campaign
+from .marketing.scoring_demo import create_scoring_rules
 
 COMPANY_NAME = "上海华信机械制造有限公司"
 SEED = 20240618
@@ -304,6 +305,8 @@ class _Loader:
             self.create_service()
         create_demo_leads(self)
         create_demo_campaign(self)
+        self.create_service()
+        create_scoring_rules()
         self.close_config_wizard()
 
     def create_team(self):
