@@ -297,6 +297,8 @@ class _Loader:
         self.create_interactions()
         self.create_targets()
         self.create_service()
+        from .marketing import nurture  # its stock imports load trytond.wsgi
+        nurture.demo(self)
         self.close_config_wizard()
 
     def create_team(self):

@@ -242,3 +242,42 @@ class Record(metaclass=PoolMeta):
         others = [r for r in records if r not in orphans]
         if others:
             super().block(others)
+
+
+def demo(loader):
+    """The demo's nurturing sequence (draft: nothing is sent until a
+    marketer runs it): a welcome to the new trade-show leads, their owner
+    told of an opener, a reminder after three days to the others"""
+    from proteus import Model
+    from trytond.pyson import PYSONEncoder
+
+    Scenario = Model.get('marketing.automation.scenario')
+    Activity = Model.get('marketing.automation.activity')
+    trade_show = loader.ref('crm_plus.source_trade_show')
+    scenario = Scenario(name="展会新线索培育", model='crm.lead')
+    scenario.domain = PYSONEncoder().encode([
+            ('state', '=', 'new'), ('source', '=', trade_show)])
+    scenario.save()
+    welcome = Activity(
+        name="欢迎邮件", parent=scenario, action='send_email',
+        email_title="${record.name}，感谢您在展会上关注华信机械")
+    welcome.email_template = (
+        '<html><body><p>${record.name}您好：</p>'
+        '<p>感谢您莅临展位。新品目录请见'
+        '<a href="https://www.huaxin-machinery.example.com/catalog">'
+        '这里</a>。</p>'
+        '<p><a href="unsubscribe">退订</a></p></body></html>')
+    welcome.save()
+    opened = Activity(
+        name="已读：通知销售", parent=welcome, on='email_opened',
+        action='notify_owner', notify_follow_up_days=1)
+    opened.notify_description = "${record.name} 打开了展会欢迎邮件，请尽快联系。"
+    opened.save()
+    reminder = Activity(
+        name="未读：三天后提醒", parent=welcome, on='email_opened_not',
+        delay=datetime.timedelta(days=3), action='send_email',
+        email_title="华信机械新品目录")
+    reminder.email_template = (
+        '<html><body><p>${record.name}您好，新品目录已更新，欢迎垂询。</p>'
+        '<p><a href="unsubscribe">退订</a></p></body></html>')
+    reminder.save()

@@ -12,11 +12,27 @@ from trytond.modules.company.tests import (
 from trytond.pool import Pool
 from trytond.tests.test_tryton import with_transaction
 
+from ...tests.smtp import SMTPServer
 from ...tests.tools import CrmPlusDatabase
 
 
 class NurtureTestCase(CrmPlusDatabase, unittest.TestCase):
     "Test lead nurturing"
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        # The stock activities join an SMTP data manager, which connects
+        # when their transaction commits
+        cls.smtp = SMTPServer().start()
+        cls._smtp_config = cls.smtp.configure()
+        cls._smtp_config.__enter__()
+
+    @classmethod
+    def tearDownClass(cls):
+        cls._smtp_config.__exit__(None, None, None)
+        cls.smtp.stop()
+        super().tearDownClass()
 
     def _scenario(self, **activity):
         pool = Pool()
@@ -114,6 +130,7 @@ class NurtureTestCase(CrmPlusDatabase, unittest.TestCase):
             scenario.trigger([scenario])
             done = self._process(scenario)
             self.assertEqual({a.state for a in done}, {'done'})
+            self.assertEqual(self.smtp.messages, [])
 
             notices = Notification.search([
                     ('model', '=', 'crm.lead')], order=[('id', 'ASC')])
