@@ -305,8 +305,9 @@ class _Loader:
             self.create_service()
         create_demo_leads(self)
         create_demo_campaign(self)
-        self.create_service()
         create_scoring_rules()
+        from .marketing import nurture  # its stock imports load trytond.wsgi
+        nurture.demo(self)
         self.close_config_wizard()
 
     def create_team(self):
