@@ -19,6 +19,8 @@ from stdnum.cn import uscc
 
 from proteus import Model, config
 
+from .marketing.segment_demo import create_segments
+
 COMPANY_NAME = "上海华信机械制造有限公司"
 SEED = 20240618
 LANGUAGE = 'zh_CN'
@@ -297,6 +299,7 @@ class _Loader:
         self.create_interactions()
         self.create_targets()
         self.create_service()
+        create_segments(self)
         self.close_config_wizard()
 
     def create_team(self):
