@@ -21,7 +21,7 @@ from trytond.model import (
 from trytond.model.exceptions import ValidationError
 from trytond.pool import Pool, PoolMeta
 from trytond.pyson import Eval, If, PYSONEncoder
-from trytond.transaction import Transaction
+from trytond.transaction import Transaction, check_access
 
 from ..customer.party import GENDERS, HEADCOUNTS, LIFECYCLES, SALE_DONE_STATES
 from ..service.ticket import OPEN_STATES
@@ -714,7 +714,10 @@ class Party(metaclass=PoolMeta):
                     'crm_plus.msg_segment_search_operator',
                     operator=operator))
         ids = [i for i in ids if isinstance(i, int) and 0 < i < 2 ** 31]
-        segments = Segment.search([('id', 'in', ids)])
+        # domains are converted without access checks: the segments are
+        # those the user may read (model access and record rules)
+        with check_access(_access=Transaction().user != 0):
+            segments = Segment.search([('id', 'in', ids)])
         query = Segment.query_union(segments)
         if query is None:
             return ([('id', '=', None)] if operator in {'=', 'in'}
