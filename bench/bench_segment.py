@@ -283,8 +283,8 @@ def main():
                 f'{t_hand * 1000:.0f} ms ({n_hand} customers): '
                 f'{t_query / t_hand:.2f}x; ORM preview count '
                 f'{t_preview * 1000:.0f} ms ({n_preview})')
-            cursor.execute('EXPLAIN ANALYZE ' + str(segment.query()[0]),
-                segment.query()[1])
+            sql, params = segment.query()
+            cursor.execute('EXPLAIN ANALYZE ' + sql, params)
             print('\n'.join(r[0] for r in cursor.fetchall()))
         transaction.rollback()
 
