@@ -19,9 +19,10 @@ from stdnum.cn import uscc
 
 from proteus import Model, config
 
-from .marketing.lead_demo import create_leads as create_demo_leads
 from .marketing.campaign_demo import create_demo_campaign
+from .marketing.lead_demo import create_leads as create_demo_leads
 from .marketing.scoring_demo import create_scoring_rules
+from .marketing.segment_demo import create_segments
 
 COMPANY_NAME = "上海华信机械制造有限公司"
 SEED = 20240618
@@ -303,6 +304,7 @@ class _Loader:
         # the demo customers' addresses are made up: no mail to them
         with config.get_config().set_context(crm_notify_customers=False):
             self.create_service()
+        create_segments(self)
         create_demo_leads(self)
         create_demo_campaign(self)
         create_scoring_rules()

@@ -538,6 +538,29 @@ class ApiCase:
             self.assertEqual(decimal.Decimal(product['list_price']),
                 decimal.Decimal(prices[product['id']]))
 
+    def test_segments(self):
+        "Segments list and read with their members, those the key reads"
+        segments = self.all_pages('segments')
+        names = {s['name'] for s in segments}
+        self.assertIn("20-40岁近一年购买配件的女性客户", names)
+        segment = next(s for s in segments
+            if s['name'] == "近一年采购配件或多次下单的客户")
+        self.assertEqual(segment['match'], 'or')
+        self.assertTrue(segment['member_ids'])
+        self.assertEqual(segment['member_count'], len(segment['member_ids']))
+        status, _, body = self.inst.api(
+            'GET', f"segments/{segment['id']}", self.key)
+        self.assertEqual(status, 200)
+        self.assertEqual(body['member_ids'], segment['member_ids'])
+        # the members are customers with two orders or parts bought
+        kinds = dict(self.inst.sql(
+                'SELECT id, crm_kind FROM party_party WHERE id IN (%s)'
+                % ','.join(map(str, segment['member_ids']))))
+        self.assertTrue(all(kinds.values()))
+        status, _, _ = self.inst.api(
+            'POST', 'segments', self.key, json={'name': "x"})
+        self.assertEqual(status, 405)
+
     def test_sale(self):
         customer = self.hers
         products = self.all_pages('products')

@@ -635,6 +635,41 @@ class Products(Resource):
         ]
 
 
+def _segment_members(record):
+    "The ids of the members of a segment the user may read"
+    Party = Pool().get('party.party')
+    return [p.id for p in Party.search(
+            record.member_domain(), order=[('id', 'ASC')])]
+
+
+@register
+class Segments(Resource):
+    name = 'segments'
+    model = 'crm.segment'
+    description = ("Dynamic customer segments (客户分群), read only: their "
+        "members are the customers matching their criteria now, among "
+        "those the key's user may read.")
+    methods = {'list', 'read'}
+    order = ['name', 'id']
+    fields = [
+        Field('id', 'id', 'integer', "Identifier.", readonly=True,
+            sort=True),
+        Field('name', 'name', description="Name.", readonly=True,
+            filter=True, sort=True),
+        Field('description', 'description', 'text', "Description.",
+            readonly=True),
+        _enum('match', 'operator', ['and', 'or'], "How the criteria "
+            "combine: all (and) or any (or).", readonly=True),
+        Field('member_count', None, 'integer', "Number of members.",
+            readonly=True, reads=('criteria',),
+            getter=lambda r: r.member_count),
+        Field('member_ids', None, 'array', "Customer ids of the members "
+            "(see customers).", readonly=True, reads=('criteria',),
+            getter=_segment_members, items='integer'),
+        *created_updated(),
+        ]
+
+
 def resource(name):
     if name not in RESOURCES:
         raise not_found()
