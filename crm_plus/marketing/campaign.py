@@ -334,37 +334,48 @@ class Campaign(TextInputMixin, Workflow, ModelSQL, ModelView):
 
 class CampaignSegment(ModelSQL):
     __name__ = 'crm.campaign-crm.segment'
-    __access__ = {'campaign'}
     campaign = fields.Many2One(
         'crm.campaign', "Campaign", required=True, ondelete='CASCADE')
     segment = fields.Many2One(
         'crm.segment', "Segment", required=True, ondelete='RESTRICT')
 
+    @classmethod
+    def __setup__(cls):
+        super().__setup__()
+        cls.__access__.add('campaign')
+
 
 class CampaignList(ModelSQL):
     __name__ = 'crm.campaign-marketing.email.list'
     __string__ = "Campaign Static List"
-    __access__ = {'campaign'}
     campaign = fields.Many2One(
         'crm.campaign', "Campaign", required=True, ondelete='CASCADE')
     list_ = fields.Many2One(
         'marketing.email.list', "List", required=True, ondelete='RESTRICT')
+
+    @classmethod
+    def __setup__(cls):
+        super().__setup__()
+        cls.__access__.add('campaign')
 
 
 class CampaignSuppression(ModelSQL):
     __name__ = 'crm.campaign.suppression'
     __string__ = "Campaign Suppression List"
-    __access__ = {'campaign'}
     campaign = fields.Many2One(
         'crm.campaign', "Campaign", required=True, ondelete='CASCADE')
     list_ = fields.Many2One(
         'marketing.email.list', "List", required=True, ondelete='RESTRICT')
 
+    @classmethod
+    def __setup__(cls):
+        super().__setup__()
+        cls.__access__.add('campaign')
+
 
 class Wave(TextInputMixin, ModelSQL, ModelView):
     __name__ = 'crm.campaign.wave'
     __string__ = "Campaign Wave"
-    __access__ = {'campaign'}
 
     _states = {'readonly': Eval('state') != 'waiting'}
 
@@ -459,6 +470,7 @@ class Wave(TextInputMixin, ModelSQL, ModelView):
     @classmethod
     def __setup__(cls):
         super().__setup__()
+        cls.__access__.add('campaign')
         cls._order.insert(0, ('sequence', 'ASC'))
         t = cls.__table__()
         cls._sql_indexes.add(
@@ -1034,7 +1046,6 @@ class Recipient(ModelSQL, ModelView):
     "The send record of one wave to one person, written before the send"
     __name__ = 'crm.campaign.recipient'
     __string__ = "Campaign Recipient"
-    __access__ = {'campaign'}
 
     campaign = fields.Many2One(
         'crm.campaign', "Campaign", required=True, ondelete='CASCADE',
@@ -1071,6 +1082,7 @@ class Recipient(ModelSQL, ModelView):
     @classmethod
     def __setup__(cls):
         super().__setup__()
+        cls.__access__.add('campaign')
         t = cls.__table__()
         cls._sql_constraints += [
             ('wave_party_unique', Unique(t, t.wave, t.party),
@@ -1125,6 +1137,7 @@ class Recipient(ModelSQL, ModelView):
                 self.replied_at = dt.datetime.now()
             self.reply = ((self.reply + '\n') if self.reply else '') + (
                 text or '')[:1000]
+            self.reply = self.reply[-10000:]
             self.save()
 
 

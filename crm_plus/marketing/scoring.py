@@ -181,7 +181,6 @@ class ScoreEvent(ModelSQL, ModelView):
     "A behaviour of a lead that gave it points"
     __name__ = 'crm.lead.score.event'
     __string__ = "Lead Score Event"
-    __access__ = {'lead'}
 
     lead = fields.Many2One('crm.lead', "Lead", required=True,
         ondelete='CASCADE', readonly=True)
@@ -202,6 +201,7 @@ class ScoreEvent(ModelSQL, ModelView):
     @classmethod
     def __setup__(cls):
         super().__setup__()
+        cls.__access__.add('lead')
         t = cls.__table__()
         cls._sql_constraints += [
             ('lead_recipient_kind_unique',

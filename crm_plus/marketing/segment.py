@@ -489,7 +489,6 @@ def _type_in(*types):
 class Criterion(sequence_ordered(), ModelSQL, ModelView):
     __name__ = 'crm.segment.criterion'
     __string__ = "Segment Criterion"
-    __access__ = {'segment'}
 
     segment = fields.Many2One(
         'crm.segment', "Segment", required=True, ondelete='CASCADE')
@@ -564,6 +563,11 @@ class Criterion(sequence_ordered(), ModelSQL, ModelView):
     date_from = fields.Date("From Date", states=_type_in(*PERIOD_TYPES))
     date_to = fields.Date("To Date", states=_type_in(*PERIOD_TYPES))
     summary = fields.Function(fields.Char("Summary"), 'get_summary')
+
+    @classmethod
+    def __setup__(cls):
+        super().__setup__()
+        cls.__access__.add('segment')
 
     @classmethod
     def preprocess_values(cls, mode, values):

@@ -34,6 +34,11 @@ SYSTEM_TEXTS = {
     'crm.login.history', 'crm.audit', 'crm.ticket.transition',
     'crm.ticket.survey',
     'crm.ticket.notice',
+    # written by the server: send records (the reply of an SMS as the
+    # gateway's callback gives it), the campaign report, the trained
+    # scoring models, the erasure log (its reference typed in the wizard)
+    'crm.campaign.recipient', 'crm.campaign.report',
+    'crm.lead.scoring.model', 'crm.erasure.log',
     }
 
 

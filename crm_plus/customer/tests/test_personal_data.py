@@ -15,8 +15,8 @@ class PersonalDataTestCase(CrmPlusDatabase, TestCase):
     def person_everywhere(self):
         """A person who is a customer with an address, phone and e-mail, a
         contact of an enterprise, with an interaction, a follow-up, a deal,
-        a quotation, a ticket with a message, a survey answer, feedback and
-        a consent"""
+        a quotation, a ticket with a message, a survey answer, feedback, a
+        consent, a lead and a campaign mail"""
         pool = Pool()
         Party = pool.get('party.party')
         Contact = pool.get('crm.contact')
@@ -61,6 +61,18 @@ class PersonalDataTestCase(CrmPlusDatabase, TestCase):
                     'rating': 2}])
         Consent.record([person], 'email', 'granted', "展会登记表",
             "同意接收产品资讯邮件")
+        Lead = pool.get('crm.lead')
+        Lead.create([{'company': company, 'name': "王小明",
+                    'phone': "+8613800138000", 'email': "wxm@example.com",
+                    'party': person.id}])
+        Campaign = pool.get('crm.campaign')
+        Recipient = pool.get('crm.campaign.recipient')
+        campaign, = Campaign.create([{'company': company, 'name': "新品发布",
+                    'waves': [('create', [{'sequence': 1, 'name': "首发"}])]}])
+        Recipient.create([{'campaign': campaign.id,
+                    'wave': campaign.waves[0].id, 'party': person.id,
+                    'channel': 'email', 'address': "wxm@example.com",
+                    'state': 'sent'}])
         return person
 
     @with_transaction()
@@ -77,7 +89,8 @@ class PersonalDataTestCase(CrmPlusDatabase, TestCase):
                 'crm.contact', 'crm.interaction', 'crm.follow_up',
                 'sale.opportunity', 'sale.sale', 'crm.ticket',
                 'crm.ticket.message', 'crm.ticket.transition',
-                'crm.ticket.survey', 'crm.feedback', 'crm.consent']:
+                'crm.ticket.survey', 'crm.feedback', 'crm.consent',
+                'crm.lead', 'crm.campaign.recipient']:
             with self.subTest(model=model):
                 self.assertTrue(records.get(model), sorted(records))
         self.assertEqual(records['crm.ticket.message'][0]['body'],
@@ -111,7 +124,8 @@ class PersonalDataTestCase(CrmPlusDatabase, TestCase):
     @with_transaction()
     def test_erase_service(self):
         """Erasing the person erases their words in tickets, surveys and
-        feedback; the scores of the reports stay"""
+        feedback, their leads and campaign addresses; the scores of the
+        reports stay"""
         pool = Pool()
         Party = pool.get('party.party')
         Ticket = pool.get('crm.ticket')
@@ -139,3 +153,11 @@ class PersonalDataTestCase(CrmPlusDatabase, TestCase):
         self.assertEqual((survey.comment, survey.csat), (None, 2))
         feedback, = Feedback.search([('party', '=', person.id)])
         self.assertEqual(feedback.text, '****')
+        Lead = pool.get('crm.lead')
+        lead, = Lead.search([('party', '=', person.id)])
+        self.assertEqual((lead.name, lead.phone, lead.email),
+            ('****', None, None))
+        Recipient = pool.get('crm.campaign.recipient')
+        recipient, = Recipient.search([('party', '=', person.id)])
+        self.assertEqual((recipient.address, recipient.state),
+            (None, 'sent'))
