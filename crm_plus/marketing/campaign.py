@@ -1082,7 +1082,6 @@ class Recipient(ModelSQL, ModelView):
     @classmethod
     def __setup__(cls):
         super().__setup__()
-        cls.__access__.add('campaign')
         t = cls.__table__()
         cls._sql_constraints += [
             ('wave_party_unique', Unique(t, t.wave, t.party),

@@ -201,7 +201,6 @@ class ScoreEvent(ModelSQL, ModelView):
     @classmethod
     def __setup__(cls):
         super().__setup__()
-        cls.__access__.add('lead')
         t = cls.__table__()
         cls._sql_constraints += [
             ('lead_recipient_kind_unique',
