@@ -317,7 +317,7 @@ class ApiCase:
                         f'{resource}/1.5']:
                     error, _ = self.error(404, 'not_found', 'GET', path)
                     self.assertEqual(error, unknown)
-        self.error(404, 'not_found', 'GET', 'leads')
+        self.error(404, 'not_found', 'GET', 'no_such_resource')
         self.error(404, 'not_found', 'GET', '')
         self.error(404, 'not_found', 'GET', 'customers/1/nothing')
         self.error(404, 'not_found', 'POST', 'customers/1/nothing', json={})
