@@ -125,3 +125,39 @@ class Rule(metaclass=PoolMeta):
         key = super()._get_cache_key(model_names)
         return (*key, Transaction().user, User.get_employees(),
             Team.rule_employees())
+
+
+class TeamRotationMixin:
+    """An assignment rule picking a member of its ``team`` by round robin
+    (after ``last_assignee``) or by the fewest open records, which
+    ``_open_counts(members)`` counts ({employee id: count})"""
+    __slots__ = ()
+
+    def members(self):
+        "The members of the team present, in a stable order"
+        return sorted(
+            (m for m in self.team.members if m.active and not m.crm_absent),
+            key=lambda m: m.id)
+
+    def pick(self):
+        """The member for the next record, or None when nobody is present;
+        remembered for the next turn"""
+        self.lock()
+        members = self.members()
+        if not members:
+            return None
+        # the turn order starts after the last assignee (even absent)
+        last = self.last_assignee.id if self.last_assignee else 0
+        order = ([m for m in members if m.id > last]
+            + [m for m in members if m.id <= last])
+        if self.strategy == 'round_robin':
+            member = order[0]
+        else:
+            counts = self._open_counts(members)
+            member = min(order, key=lambda m: counts.get(m.id, 0))
+        self.__class__.write([self], {'last_assignee': member.id})
+        return member
+
+    @classmethod
+    def _open_counts(cls, members):
+        raise NotImplementedError

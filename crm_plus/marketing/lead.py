@@ -32,6 +32,7 @@ from ..customer.normalize import (
     normalize_uscc)
 from ..customer.party import HEADCOUNTS
 from ..security import check_records
+from ..team import TeamRotationMixin
 from ..text_input import TextInputMixin
 
 STATES = [
@@ -663,8 +664,8 @@ class LeadConvert(Wizard):
         return 'end'
 
 
-class AssignmentRule(TextInputMixin, DeactivableMixin, sequence_ordered(),
-        ModelSQL, ModelView):
+class AssignmentRule(TeamRotationMixin, TextInputMixin, DeactivableMixin,
+        sequence_ordered(), ModelSQL, ModelView):
     __name__ = 'crm.lead.assignment.rule'
     __string__ = "Lead Assignment Rule"
     name = fields.Char("Name", required=True)
@@ -699,29 +700,6 @@ class AssignmentRule(TextInputMixin, DeactivableMixin, sequence_ordered(),
         if self.industry and self.industry != lead.industry:
             return False
         return True
-
-    def members(self):
-        "The members of the team present, in a stable order"
-        return sorted(
-            (m for m in self.team.members if m.active and not m.crm_absent),
-            key=lambda m: m.id)
-
-    def pick(self):
-        "The representative for the next lead, or None; remembered"
-        self.lock()
-        members = self.members()
-        if not members:
-            return None
-        last = self.last_assignee.id if self.last_assignee else 0
-        order = ([m for m in members if m.id > last]
-            + [m for m in members if m.id <= last])
-        if self.strategy == 'least_loaded':
-            counts = self._open_counts(members)
-            member = min(order, key=lambda m: counts.get(m.id, 0))
-        else:
-            member = order[0]
-        self.__class__.write([self], {'last_assignee': member.id})
-        return member
 
     @classmethod
     def _open_counts(cls, members):

@@ -10,12 +10,13 @@ from trytond.pool import Pool, PoolMeta
 from trytond.pyson import Eval
 from trytond.transaction import Transaction, without_check_access
 
+from ..team import TeamRotationMixin
 from ..text_input import TextInputMixin
 from .ticket import OPEN_STATES
 
 
-class AssignmentRule(TextInputMixin, DeactivableMixin, sequence_ordered(),
-        ModelSQL, ModelView):
+class AssignmentRule(TeamRotationMixin, TextInputMixin, DeactivableMixin,
+        sequence_ordered(), ModelSQL, ModelView):
     __name__ = 'crm.ticket.assignment.rule'
     __string__ = "Ticket Assignment Rule"
     name = fields.Char("Name", required=True, translate=True)
@@ -78,31 +79,6 @@ class AssignmentRule(TextInputMixin, DeactivableMixin, sequence_ordered(),
                 or self.category not in ticket.product.categories_all):
             return False
         return True
-
-    def agents(self):
-        "The members of the team present, in a stable order"
-        return sorted(
-            (m for m in self.team.members if m.active and not m.crm_absent),
-            key=lambda m: m.id)
-
-    def pick(self):
-        """The agent for the next ticket, or None when nobody is
-        present; remembered for the next turn"""
-        self.lock()
-        agents = self.agents()
-        if not agents:
-            return None
-        # the turn order starts after the last assignee (even absent)
-        last = self.last_assignee.id if self.last_assignee else 0
-        order = ([a for a in agents if a.id > last]
-            + [a for a in agents if a.id <= last])
-        if self.strategy == 'least_open':
-            counts = self._open_counts(agents)
-            agent = min(order, key=lambda a: counts.get(a.id, 0))
-        else:
-            agent = order[0]
-        self.__class__.write([self], {'last_assignee': agent.id})
-        return agent
 
     @classmethod
     def _open_counts(cls, agents):
