@@ -18,7 +18,7 @@ import sys
 import tempfile
 import time
 
-from trytond.config import config
+import trytond.config as config
 
 DB_NAME = sys.argv[1] if len(sys.argv) > 1 else 'bench_forecast'
 COUNT = int(sys.argv[2]) if len(sys.argv) > 2 else 100_000

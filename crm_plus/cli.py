@@ -102,7 +102,7 @@ def admin_password(home):
 
 
 def _trytond_config(home):
-    from trytond.config import config
+    import trytond.config as config
     config.update_etc(str(config_file(home)))
     return config
 

@@ -336,7 +336,7 @@ class _Loader:
         "Return the default language and the other translatable ones"
         # ir.configuration is not readable by RPC; its language is
         # initialised from the server configuration
-        from trytond.config import config as trytond_config
+        import trytond.config as trytond_config
         Lang = Model.get('ir.lang')
         default = trytond_config.get('database', 'language')
         others = [l.code for l in Lang.find([

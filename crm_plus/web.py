@@ -10,7 +10,7 @@ from pathlib import Path
 
 from werkzeug.wrappers import Response
 
-from trytond.config import config
+import trytond.config as config
 from trytond.wsgi import app
 
 DEFAULT_TITLE = 'CRM Plus'

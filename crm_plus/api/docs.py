@@ -13,7 +13,7 @@ from urllib.parse import quote
 
 from werkzeug.wrappers import Response
 
-from trytond.config import config
+import trytond.config as config
 from trytond.i18n import gettext
 from trytond.protocols.wrappers import with_transaction
 from trytond.transaction import Transaction

@@ -1,6 +1,6 @@
 """The OpenAPI 3.1 document of the CRM API, generated from the resource
 definitions (resources.py), and its documentation page."""
-from trytond.config import config
+import trytond.config as config
 
 from .resource import MAX_PAGE_SIZE
 from .resources import LINE_SCHEMA, RESOURCES
