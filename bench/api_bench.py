@@ -22,7 +22,8 @@ in ms, the errors (non-2xx answers and socket errors), the CPU time of the
 worker processes per answer (``cpu ms``: what a worker costs when the
 machine is shared) and the load average before and after.  The per-key
 rate limit is raised so that it is counted but never refuses.  --profile N
-instead runs N calls of each API case in this process under cProfile.
+instead runs N calls of each API case in this process under pyinstrument
+(cProfile without it) and lists the SQL queries of one call.
 
     python bench/api_bench.py [--reuse] [--workers 1,2,4] [--duration 10]
         [--only api-get,rest-get] [--profile 20]
@@ -242,36 +243,63 @@ def sql_bench(database, party_id, connections, duration):
 
 
 def profile(home, database, requests):
-    "cProfile of requests GET by id and list calls in this process"
-    import cProfile
-    import pstats
-
+    """pyinstrument (cProfile without it) of requests GET by id and list
+    calls in this process, with the SQL queries of one call"""
     from werkzeug.test import Client
     os.environ['TRYTOND_CRM_API__RATE_LIMIT'] = '1000000000'
     os.environ['TRYTOND_CONFIG'] = str(home / 'trytond.conf')
     # before the pool starts its threads (trytond.application checks)
     from trytond.modules.crm_plus.wsgi import app
+    from trytond.backend.postgresql import database as pg_database
     keys, party_id = make_keys(home, database)
     client = Client(app)
-    headers = {'Authorization': f'Bearer {keys["lina"][0]}'}
-    for path in [f'/{database}/api/v1/customers/{party_id}',
-            f'/{database}/api/v1/customers?page_size=50']:
-        assert client.get(path, headers=headers).status_code == 200
-        started = time.perf_counter()
-        for _ in range(requests):
+    queries = []
+    execute = pg_database.LoggingCursor.execute
+
+    def counting(self, query, *args, **kwargs):
+        queries.append(str(query))
+        return execute(self, query, *args, **kwargs)
+    pg_database.LoggingCursor.execute = counting
+    for login in ['lina', 'admin']:
+        headers = {'Authorization': f'Bearer {keys[login][0]}'}
+        for path in [f'/{database}/api/v1/customers/{party_id}',
+                f'/{database}/api/v1/customers?page_size=50']:
+            assert client.get(path, headers=headers).status_code == 200
+            del queries[:]
             client.get(path, headers=headers)
-        elapsed = (time.perf_counter() - started) / requests * 1000
-        print(f"\n{path}: {elapsed:.2f} ms per request (load {load()})")
-        profiler = cProfile.Profile()
-        started = time.perf_counter()
-        profiler.enable()
-        for _ in range(requests):
-            client.get(path, headers=headers)
-        profiler.disable()
-        elapsed = (time.perf_counter() - started) / requests * 1000
-        print(f"\n{path}: {elapsed:.2f} ms per request under cProfile")
-        stats = pstats.Stats(profiler).sort_stats('cumulative')
-        stats.print_stats(r'crm_plus|res/user|user\.py|get_preferences', 45)
+            print(f"\n{login} {path}: {len(queries)} SQL queries")
+            for query in queries:
+                print('   ', ' '.join(query.split())[:160])
+            started = time.perf_counter()
+            for _ in range(requests):
+                client.get(path, headers=headers)
+            elapsed = (time.perf_counter() - started) / requests * 1000
+            print(f"{elapsed:.2f} ms per request (load {load()})")
+            if login != 'lina':
+                continue
+            try:
+                from pyinstrument import Profiler
+            except ImportError:
+                Profiler = None
+            if Profiler:
+                profiler = Profiler(interval=0.0002)
+                profiler.start()
+            else:
+                import cProfile
+                profiler = cProfile.Profile()
+                profiler.enable()
+            for _ in range(requests):
+                client.get(path, headers=headers)
+            if Profiler:
+                profiler.stop()
+                print(profiler.output_text(unicode=False, color=False,
+                        show_all=False))
+            else:
+                import pstats
+                profiler.disable()
+                pstats.Stats(profiler).sort_stats('cumulative').print_stats(
+                    r'crm_plus|trytond', 45)
+    pg_database.LoggingCursor.execute = execute
 
 
 def load():

@@ -46,7 +46,7 @@ def create_database():
                 autocommit=True) as conn:
             conn.execute(f'CREATE DATABASE "{DB_NAME}"')
     else:
-        from trytond.config import config
+        import trytond.config as config
         path = os.path.join(
             config.get('database', 'path'), DB_NAME + '.sqlite')
         open(path, 'a').close()
@@ -197,8 +197,10 @@ def main():
                 f'{len(model.fitted["features"])} features, '
                 f'hold-out AUC {model.auc:.4f} on {model.holdout_rows} rows')
 
-            leads = Lead.search([('state', 'in', ['new', 'working'])])
+            # the cron's path: ids, not a search of 100,000 instances (each
+            # instance trytond makes checks every id of the list: N²)
             start = time.perf_counter()
+            leads = Lead.open_lead_ids()
             Lead.update_scores(leads)
             t_score = time.perf_counter() - start
             print(f'scoring (rules, decay, grade, probability, factors, '

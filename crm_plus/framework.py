@@ -59,7 +59,7 @@ from functools import wraps
 
 from werkzeug.exceptions import HTTPException
 
-__all__ = ['install', 'PRIVATE_KEPT', 'check_search']
+__all__ = ['install', 'PRIVATE_KEPT', 'WRITE_SLICE', 'check_search']
 
 # The private context keys JSON-RPC lets through (trytond/rpc.py)
 PRIVATE_KEPT = {'_datetime'}
@@ -68,6 +68,12 @@ CONTEXT_HEADER = 'HTTP_X_TRYTON_CONTEXT'  # X-Tryton-Context
 
 # sao nests a few levels; deeper is refused before Python's recursion limit
 MAX_DOMAIN_DEPTH = 32
+
+#: The records the server's batch jobs browse, write or create at once.
+#: Each instance ``ModelStorage.browse`` makes asserts that every id of the
+#: list is an int, so one call over N records costs N² checks (trytond 8.0):
+#: 5,000 customers flagged at risk took 171 s in one write.
+WRITE_SLICE = 200
 
 _lock = threading.Lock()
 _applied = False

@@ -123,6 +123,32 @@ class ApiKeyTestMixin:
             expires=dt.datetime.utcnow() - dt.timedelta(minutes=1))
         self.assertEqual(get(self.inst, 'customers', expired)[0], 401)
 
+    def test_revoked_after_use(self):
+        """A key that answered is refused by the very next call once revoked
+        or its user deactivated: nothing of a key is cached between calls"""
+        Application = self.rep.model('res.user.application')
+        secret = create_key(self.rep, self.rep_id, ['customers:read'])
+        self.assertEqual(get(self.inst, 'customers', secret)[0], 200)
+        key, = Application.search(
+            [('key_prefix', '=', secret[:10])], 0, None, None)
+        Application.cancel([key])
+        status, body = get(self.inst, 'customers', secret)
+        self.assertEqual(status, 401)
+        self.assertEqual(body['error']['code'], 'unauthorized')
+
+        # a key of a user deactivated after a call
+        User = self.admin.model('res.user')
+        rep, = User.read([self.rep_id], ['groups', 'company', 'companies'])
+        user_id, = User.create([{'name': "Temp", 'login': 'apitemp_'
+                    + hashlib.sha256(secret.encode()).hexdigest()[:8],
+                    'groups': [('add', rep['groups'])],
+                    'companies': [('add', rep['companies'])],
+                    'company': rep['company']}])
+        other = create_key(self.admin, user_id, ['customers:read'])
+        self.assertEqual(get(self.inst, 'customers', other)[0], 200)
+        User.write([user_id], {'active': False})
+        self.assertEqual(get(self.inst, 'customers', other)[0], 401)
+
     def test_last_used(self):
         "The last use of a key is recorded"
         secret = create_key(self.rep, self.rep_id, ['customers:read'])

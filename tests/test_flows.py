@@ -221,11 +221,10 @@ class FlowsTest(system.WebClientCase):
 
     def rows(self):
         "The texts of the visible rows of the active list"
-        from selenium.webdriver.common.by import By
-        return [row.text for row in self.driver.find_elements(
-                By.CSS_SELECTOR, '#tabcontent .tab-pane.active'
-                ' table.tree > tbody > tr:not(.more-row)')
-            if row.is_displayed()]
+        # shown, whether or not scrolled into the window
+        return self.driver.execute_script(
+            "return jQuery('#tabcontent .tab-pane.active table.tree > tbody"
+            " > tr:not(.more-row):visible').map((i, e) => e.innerText).get();")
 
     def open_row(self, text=None):
         """Open the form of the first visible list row showing text (the
@@ -332,7 +331,10 @@ class FlowsTest(system.WebClientCase):
             ["🇨🇳 中国", "江苏省", "苏州市", "姑苏区", "干将东路", "188",
                 "锦程大厦", "12", "215000", street])
         self.click_tab('联系人')
-        contacts = self.rows()
+        # the one2many loads its rows once its page shows
+        contacts = self.wait(lambda d: self.rows(),
+            "the reopened customer lists no contact",
+            timeout=self.view_timeout)
         self.assertEqual(len(contacts), 1, contacts)
         for text in ["王建国", "采购经理", "决策者", "139 1234 5678"]:
             self.assertIn(text, contacts[0])
@@ -380,12 +382,19 @@ class FlowsTest(system.WebClientCase):
         self.assertFalse(self.record()['modified'],
             "the button left the opportunity unsaved")
         self.check('next-stage')
-        # Stored: the list moved it to the next stage's tab
+        # Stored: the list moved it to the next stage's tab.  Each tab is
+        # entered from another one, which searches again (the list keeps
+        # the rows it had when the first stage's tab stays the active one)
         self.click_button('button#switch_')
-        self.click_tab(first)
-        self.assertNotIn(number, [r.split()[0] for r in self.rows()])
+
+        def numbers():
+            return [r.split()[0] for r in self.rows()]
         self.click_tab(second)
-        self.assertIn(number, [r.split()[0] for r in self.rows()])
+        self.wait(lambda d: number in numbers(),
+            lambda: f"{number} is not in {second}: {numbers()}")
+        self.click_tab(first)
+        self.wait(lambda d: number not in numbers(),
+            lambda: f"{number} is still in {first}: {numbers()}")
         self.check('pipeline')
 
     def print_pdf(self, report):

@@ -19,6 +19,7 @@ the checkout's .venv and .sao; screenshots go to CRM_PLUS_SCREENSHOTS
 (default ``<repo>/.crm/screenshots``); the web servers listen on the first
 free port of CRM_PLUS_PORTS (``first-last``) when set.
 """
+import atexit
 import json
 import re
 import secrets
@@ -130,18 +131,28 @@ def query(home, new_party=None):
     return proteus(home, PROTEUS_SCRIPT, *([new_party] if new_party else []))
 
 
+# The instance the README's set-up made in this process: the browser test
+# modules (this one, test_flows, test_dashboard, whichever runs first) share
+# it rather than each paying a set-up (2 to 4 minutes under CI's load)
+_HOME_VARIABLE = 'CRM_PLUS_SYSTEST_HOME'
+
+
 def setUpModule():
     global _home
     if 'sqlite' not in BACKENDS:
         raise unittest.SkipTest(
             "the README's set-up serves SQLite, not in CRM_PLUS_BACKENDS")
+    if os.environ.get(_HOME_VARIABLE):
+        _home = Path(os.environ[_HOME_VARIABLE])
+        return
     _home = Path(tempfile.mkdtemp(prefix='crm-systest-'))
-    unittest.addModuleCleanup(shutil.rmtree, _home, ignore_errors=True)
+    atexit.register(shutil.rmtree, _home, ignore_errors=True)
     process, _ = run_setup(_home, "first run")
     if process.returncode:
         raise AssertionError(
             f"./crm setup failed ({process.returncode}):\n"
             f"{process.stdout[-4000:]}")
+    os.environ[_HOME_VARIABLE] = str(_home)
 
 
 class SetupTest(unittest.TestCase):
@@ -183,6 +194,22 @@ ENGLISH_WHITELIST = {
     'kg', 'km', 'cm', 'mm', 'CNY', 'RMB',  # units and currency codes
     'Del',  # a key name in a tooltip
     }
+# Records the requests sao has in flight (their start and body), which a
+# "still busy" failure reports
+PENDING_SCRIPT = """
+if (window.jQuery && !window.crmPending) {
+    window.crmPending = {};
+    let sent = 0;
+    jQuery(document).ajaxSend((event, xhr, options) => {
+        xhr.crmId = ++sent;
+        window.crmPending[sent] = new Date().toISOString() + ' '
+            + String(options.data || options.url).slice(0, 300);
+    });
+    jQuery(document).ajaxComplete((event, xhr) => {
+        delete window.crmPending[xhr.crmId];
+    });
+}
+"""
 ENGLISH_WORD = re.compile(r'[A-Za-z]{2,}')
 # jQuery logs an exception raised in a promise callback as a warning
 CONSOLE_EXCEPTION = re.compile(r'jQuery\.Deferred exception')
@@ -377,11 +404,15 @@ class WebClientCase(unittest.TestCase):
     @classmethod
     def idle(cls):
         "Wait until sao has no request pending and has drawn"
+        cls.driver.execute_script(PENDING_SCRIPT)
         cls.wait(lambda d: d.execute_script(
                 "return jQuery.active == 0 "
                 "&& !jQuery('.modal:visible .fa-spin, #processing:visible')"
                 ".length;"),
-            "the web client is still busy", timeout=cls.view_timeout)
+            lambda: "the web client is still busy, waiting for: %r" % (
+                cls.driver.execute_script(
+                    "return Object.values(window.crmPending || {});")),
+            timeout=cls.view_timeout)
         # one animation frame: sao draws after the last answer
         cls.driver.execute_async_script(
             "requestAnimationFrame(() => setTimeout(arguments[0], 50));")

@@ -7,7 +7,9 @@ time; revoking it is the stock cancel button.
 """
 import datetime as dt
 import hashlib
+import json
 import secrets
+from typing import NamedTuple
 
 from trytond.i18n import gettext
 from trytond.model import ModelView, fields
@@ -96,23 +98,45 @@ class UserApplication(metaclass=PoolMeta):
 
     @classmethod
     def authenticate(cls, secret):
-        """The validated, unexpired crm_api key of secret or None, read
-        without access checks"""
+        """The validated, unexpired crm_api key of secret of an active user
+        or None: an ApiKey read with one query on every call, so that a
+        revoked or expired key or a deactivated user is refused at once"""
+        pool = Pool()
+        User = pool.get('res.user')
         if not secret or len(secret) > 200:
             return None
-        records = cls.search([
-                ('key', '=', digest(secret)),
-                ('application', '=', APPLICATION),
-                ('state', '=', 'validated'),
-                ], limit=1)
-        if not records:
+        table = cls.__table__()
+        user = User.__table__()
+        cursor = Transaction().connection.cursor()
+        cursor.execute(*table.join(user, condition=table.user == user.id
+                ).select(table.id, table.user, table.scopes, table.expires,
+                user.write_date, user.create_date,
+                where=(table.key == digest(secret))
+                & (table.application == APPLICATION)
+                & (table.state == 'validated')
+                & (user.active == True),  # noqa: E712
+                limit=1))
+        row = cursor.fetchone()
+        if not row:
             return None
-        record, = records
-        if record.expires and record.expires <= dt.datetime.now():
+        id_, user_id, scopes, expires, write_date, create_date = row
+        if isinstance(expires, str):
+            # SQLite without the declared type of the column
+            expires = dt.datetime.fromisoformat(expires)
+        if expires and expires <= dt.datetime.now():
             return None
-        if not record.user or not record.user.active:
-            return None
-        return record
+        if isinstance(scopes, str):
+            scopes = json.loads(scopes)
+        return ApiKey(id_, user_id, write_date or create_date,
+            tuple(scopes or ()))
+
+
+class ApiKey(NamedTuple):
+    "An authenticated key: its id, its user and the user's last change"
+    id: int
+    user: int
+    user_stamp: object
+    scopes: tuple
 
 
 class CreateKeyStart(ModelView):

@@ -313,25 +313,31 @@ class Resource:
         return self.dump_many([record], fields)[0][0]
 
     def dump_many(self, records, fields=None):
-        """[(JSON object, ETag)] of records the user can read: the fields are
-        read in one Model.read, without access checks as record attributes
-        are (the records were searched with the rules, fields are of
-        readable)"""
+        """[(JSON object, ETag)] of records the user can read, from the rows
+        of read_rows"""
         fields = fields or self.readable()
+        rows = self.read_rows([r.id for r in records], fields)
+        return [self.output(rows[r.id], r, fields) for r in records]
+
+    def output(self, row, record, fields):
+        "(JSON object, ETag) of the row read of record"
+        return ({f.name: f.output_row(row, record) for f in fields},
+            _etag(row['id'], row['write_date'], row['create_date']))
+
+    def read_rows(self, ids, fields):
+        """{id: row of Model.read} of the records ids for fields: read in
+        one Model.read without access checks, as record attributes are (the
+        records were searched with the rules, fields are of readable)"""
         Model = self.Model
         names = {'write_date', 'create_date'}
         for field in fields:
             names.update(field.read_names(Model))
         with without_check_access():
-            rows = {r['id']: r for r in Model.read(
-                    [r.id for r in records], list(names))}
-        result = []
-        for record in records:
-            row = rows[record.id]
-            result.append((
-                    {f.name: f.output_row(row, record) for f in fields},
-                    _etag(record.id, row['write_date'], row['create_date'])))
-        return result
+            return {r['id']: r for r in Model.read(ids, list(names))}
+
+    def read_visible(self, id_, fields):
+        "(JSON object, ETag) of the record id_ the user can read or a 404"
+        return self.dump_many([self.get(id_)], fields)[0]
 
     def etag(self, record):
         return _etag(record.id, record.write_date, record.create_date)

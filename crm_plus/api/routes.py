@@ -21,7 +21,7 @@ from werkzeug.wrappers import Response
 
 from trytond import backend
 from trytond.cache import Cache
-from trytond.config import config
+import trytond.config as config
 from trytond.exceptions import (
     ConcurrencyException, UserError, UserWarning)
 from trytond.i18n import gettext
@@ -225,13 +225,14 @@ def _unauthorized():
     return bad_request('unauthorized', 'msg_api_unauthorized', status=401)
 
 
-def _user_context(user):
-    "A copy of the preferences context of user (cached, see _preferences)"
+def _user_context(user, stamp):
+    """A copy of the preferences context of the user id at stamp, the time
+    of their last change (cached, see _preferences)"""
     transaction = Transaction()
-    key = (user.id, user.write_date)
+    key = (user, str(stamp))
     context = _preferences.get(key)
     if context is None:
-        with transaction.set_user(user.id), transaction.reset_context():
+        with transaction.set_user(user), transaction.reset_context():
             context = Pool().get('res.user').get_preferences(
                 context_only=True)
         _preferences.set(key, context)
@@ -253,11 +254,11 @@ def _dispatch(request, pool, parts, body, lang):
     with transaction.set_context(language=lang or 'en'):
         application = _authenticate(request)
     wait = limiter.hit(application.id)
-    context = _user_context(application.user)
+    context = _user_context(application.user, application.user_stamp)
     if lang:
         context['language'] = lang
     lang = context.get('language') or 'en'
-    with transaction.set_user(application.user.id), \
+    with transaction.set_user(application.user), \
             transaction.set_context(context), check_access():
         if wait:
             raise ApiError(429, 'rate_limited', gettext(
@@ -465,15 +466,18 @@ def _record_response(resource, record, status=200, headers=None):
 
 
 def read_record(request, resource, id_):
-    record = resource.get(id_)
-    if_none_match = request.headers.get('If-None-Match', '')
-    if if_none_match:
-        etag = resource.etag(record)
-        if etag in if_none_match:
-            return Response(status=304, headers={'ETag': etag})
-    fields = resource.select(_requested_fields(request))
+    # a record the user cannot see is a 404 before any other answer
+    try:
+        fields, error = resource.select(_requested_fields(request)), None
+    except ApiError as exception:
+        fields, error = None, exception
     # the ETag of the same read as the data
-    (data, etag), = resource.dump_many([record], fields)
+    data, etag = resource.read_visible(id_, fields or resource.readable())
+    if_none_match = request.headers.get('If-None-Match', '')
+    if if_none_match and etag in if_none_match:
+        return Response(status=304, headers={'ETag': etag})
+    if error:
+        raise error
     response = json_response(data)
     response.headers['ETag'] = etag
     return response

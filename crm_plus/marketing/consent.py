@@ -7,11 +7,13 @@ import datetime
 
 from sql.aggregate import Max
 
+from trytond import backend
 from trytond.model import Index, ModelSQL, ModelView, fields
 from trytond.model.exceptions import AccessError
 from trytond.i18n import gettext
 from trytond.pool import PoolMeta
 from trytond.pyson import Eval
+from trytond.tools import grouped_slice
 from trytond.transaction import Transaction
 
 from ..text_input import TextInputMixin
@@ -80,15 +82,18 @@ class Consent(TextInputMixin, ModelSQL, ModelView):
         raise AccessError(gettext('crm_plus.msg_consent_immutable'))
 
     @classmethod
-    def granted_query(cls, channel):
-        """A query of the ids of the parties whose newest consent on the
-        channel (the last recorded) is a grant"""
+    def granted_query(cls, channel, parties=None):
+        """A query of the ids of the parties (among the ids of parties when
+        given) whose newest consent on the channel (the last recorded) is a
+        grant"""
         consent = cls.__table__()
         latest = cls.__table__()
+        where = latest.channel == channel
+        if parties is not None:
+            where &= latest.party.in_(parties)
         newest = latest.select(
             latest.party, Max(latest.id).as_('id'),
-            where=latest.channel == channel,
-            group_by=[latest.party])
+            where=where, group_by=[latest.party])
         return consent.join(newest, condition=consent.id == newest.id
             ).select(consent.party,
                 where=consent.status == 'granted')
@@ -97,12 +102,12 @@ class Consent(TextInputMixin, ModelSQL, ModelView):
     def granted(cls, parties, channel):
         "The subset of parties whose newest consent on channel is a grant"
         cursor = Transaction().connection.cursor()
-        ids = {p.id for p in parties}
-        if not ids:
-            return set()
-        query = cls.granted_query(channel)
-        cursor.execute(*query)
-        return {r for r, in cursor if r in ids}
+        granted = set()
+        for ids in grouped_slice(
+                sorted({p.id for p in parties}), backend.MAX_QUERY_PARAMS):
+            cursor.execute(*cls.granted_query(channel, list(ids)))
+            granted.update(r for r, in cursor)
+        return granted
 
     @classmethod
     def record(cls, parties, channel, status, source, text=None):

@@ -147,6 +147,17 @@ class Activity(metaclass=PoolMeta):
                 ('employees', '=', employee.id),
                 ], order=[('id', 'ASC')])
 
+    def execute_send_email(self, record_activity, **kwargs):
+        """Not to a customer without a granted e-mail consent, as the
+        campaigns (a lead without customer was mailed at its request)"""
+        Consent = Pool().get('crm.consent')
+        party = record_activity.record.record.marketing_party
+        if party and party.id not in Consent.granted([party], 'email'):
+            logger.info("nurture e-mail %s not sent to %s: no consent",
+                self.id, party.id)
+            return
+        return super().execute_send_email(record_activity, **kwargs)
+
     def _email_recipient(self, record):
         # A lead is written to at its own address, else its customer's
         if record.__name__ == 'crm.lead' and record.email:

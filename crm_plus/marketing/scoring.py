@@ -15,6 +15,7 @@ from sql.conditionals import Coalesce
 from sql.functions import Lower
 from sql.operators import Exists
 
+from trytond import backend
 from trytond.i18n import gettext
 from trytond.model import (
     DeactivableMixin, Index, ModelSQL, ModelView, Unique, fields,
@@ -25,7 +26,9 @@ from trytond.pyson import Eval
 from trytond.tools import grouped_slice
 from trytond.transaction import Transaction
 
+from .. import prediction
 from ..customer.party import HEADCOUNTS
+from ..framework import WRITE_SLICE
 from ..text_input import TextInputMixin
 
 logger = logging.getLogger(__name__)
@@ -166,15 +169,18 @@ class ScoringRule(
 
     def matches(self, lead):
         "Whether the attribute rule applies to the lead (a row dict)"
-        if self.kind == 'industry':
-            return lead['industry'] == self.industry.id
-        elif self.kind == 'headcount':
-            return lead['headcount'] == self.headcount
-        elif self.kind == 'subdivision':
-            return lead['subdivision'] == self.subdivision.id
-        elif self.kind == 'source':
-            return lead['source'] == self.source.id
-        return False
+        column, value, _ = self.scoring_condition()
+        return column is not None and lead[column] == value
+
+    def scoring_condition(self):
+        """(column of the feature row, value, points) of an attribute rule;
+        column is None for a behaviour rule"""
+        if self.kind == 'headcount':
+            return 'headcount', self.headcount, self.points
+        elif self.kind in {'industry', 'subdivision', 'source'}:
+            record = getattr(self, self.kind)
+            return self.kind, record.id if record else None, self.points
+        return None, None, self.points
 
 
 class ScoreEvent(ModelSQL, ModelView):
@@ -277,9 +283,6 @@ class ScoringModel(ModelSQL, ModelView):
         """Fit a logistic regression on the company's history and store it
         as a new version; None when the history is too short"""
         import numpy as np
-        from sklearn.linear_model import LogisticRegression
-        from sklearn.metrics import roc_auc_score
-        from sklearn.model_selection import train_test_split
 
         pool = Pool()
         Lead = pool.get('crm.lead')
@@ -293,24 +296,10 @@ class ScoringModel(ModelSQL, ModelView):
             return None
         features = select_features(rows)
         X = vectorize(rows, features)
-        y = np.array(labels)
-        X_train, X_test, y_train, y_test = train_test_split(
-            X, y, test_size=test_size, stratify=y,
+        fitted, auc, holdout_rows = prediction.fit(
+            X, np.array(labels), test_size=test_size,
             random_state=random_state)
-        mean = X_train.mean(axis=0)
-        scale = X_train.std(axis=0)
-        scale[scale == 0] = 1
-        classifier = LogisticRegression(C=1.0, max_iter=1000)
-        classifier.fit((X_train - mean) / scale, y_train)
-        parameters = {
-            'features': features,
-            'mean': mean.tolist(),
-            'scale': scale.tolist(),
-            'coef': classifier.coef_[0].tolist(),
-            'intercept': float(classifier.intercept_[0]),
-            }
-        auc = float(roc_auc_score(
-                y_test, predict(parameters, X_test)))
+        parameters = {'features': features, **fitted}
         previous = cls.latest(company_id)
         version = (previous.version + 1) if previous else 1
         now = dt.datetime.now()
@@ -322,7 +311,7 @@ class ScoringModel(ModelSQL, ModelView):
                     'trained_at': now,
                     'rows': len(labels),
                     'positives': positives,
-                    'holdout_rows': len(y_test),
+                    'holdout_rows': holdout_rows,
                     'auc': round(auc, 4),
                     'duration': round(time.perf_counter() - start, 2),
                     'parameters': json.dumps(parameters),
@@ -342,7 +331,7 @@ class ScoringModel(ModelSQL, ModelView):
         for company in Company.search([]):
             with Transaction().set_context(company=company.id):
                 cls.train(company.id)
-        Lead.update_scores(Lead.search([('state', 'in', OPEN_STATES)]))
+        Lead.update_scores(Lead.open_lead_ids())
 
 
 def select_features(rows):
@@ -371,18 +360,8 @@ def vectorize(rows, features):
     return X
 
 
-def predict(parameters, X):
-    "The probabilities of the rows of X"
-    import numpy as np
-    z = contributions(parameters, X).sum(axis=1) + parameters['intercept']
-    return 1 / (1 + np.exp(-z))
-
-
-def contributions(parameters, X):
-    "The term of each feature in the log-odds of each row"
-    import numpy as np
-    return ((X - np.array(parameters['mean'])) / np.array(parameters['scale'])
-        * np.array(parameters['coef']))
+predict = prediction.predict
+contributions = prediction.contributions
 
 
 class Lead(metaclass=PoolMeta):
@@ -509,7 +488,7 @@ class Lead(metaclass=PoolMeta):
                     latest = date
         if to_create:
             Event.create(to_create)
-            cls.update_scores(cls.browse(sorted(touched)))
+            cls.update_scores(sorted(touched))
         if latest != since:
             Configuration.write([config], {'lead_behaviour_since': latest})
         return len(to_create)
@@ -517,12 +496,21 @@ class Lead(metaclass=PoolMeta):
     @classmethod
     def update_scores_all(cls):
         "Cron: decay the scores of the open leads"
-        cls.update_scores(cls.search([('state', 'in', OPEN_STATES)]))
+        cls.update_scores(cls.open_lead_ids())
+
+    @classmethod
+    def open_lead_ids(cls):
+        "The ids of the open leads, read without making their instances"
+        cursor = Transaction().connection.cursor()
+        cursor.execute(*cls.search([('state', 'in', OPEN_STATES)],
+                order=[('id', 'ASC')], query=True))
+        return [i for i, in cursor]
 
     @classmethod
     def update_scores(cls, leads):
         """Store the rule score, grade, predicted probability and its top
-        factors of the leads, then qualify those past the thresholds"""
+        factors of the leads (records or ids), then qualify those past the
+        thresholds"""
         pool = Pool()
         Rule = pool.get('crm.lead.scoring.rule')
         Event = pool.get('crm.lead.score.event')
@@ -532,18 +520,24 @@ class Lead(metaclass=PoolMeta):
         cursor = transaction.connection.cursor()
         if not leads:
             return
+        # plain values: no record is read in the loops below
         config = Configuration(1)
+        half_life = config.lead_score_half_life
+        thresholds = (
+            config.lead_grade_a, config.lead_grade_b, config.lead_grade_c)
+        min_score = config.lead_qualify_score
+        min_probability = config.lead_qualify_probability
         now = cls._scoring_now()
-        attribute_rules = [r for r in Rule.search([])
-            if r.kind not in BEHAVIOUR_KINDS]
+        attribute_rules = [c for c in (
+                r.scoring_condition() for r in Rule.search([]))
+            if c[0] is not None]
         table = cls.__table__()
         event = Event.__table__()
         models, labels = {}, {}
-        sql, _ = tuple(table.update(
-                [table.score, table.grade, table.probability,
-                    table.score_factors, table.scoring_model],
-                [0., 'A', 0., '', 0], where=table.id == 0))
-        ids = [l.id for l in leads]
+        columns = [table.score, table.grade, table.probability,
+            table.score_factors, table.scoring_model]
+        ids = [int(l) for l in leads]
+        candidates = []
         for sub_ids in grouped_slice(ids, SLICE):
             sub_ids = list(sub_ids)
             rows = cls.scoring_features(sub_ids)
@@ -553,24 +547,24 @@ class Lead(metaclass=PoolMeta):
             for lead_id, value, date in cursor:
                 if isinstance(date, str):
                     date = dt.datetime.fromisoformat(date)
-                points[lead_id] += decay(
-                    value, date, now, config.lead_score_half_life)
+                points[lead_id] += decay(value, date, now, half_life)
             values = {}
             for row in rows:
                 score = points[row['id']] + sum(
-                    r.points for r in attribute_rules if r.matches(row))
-                values[row['id']] = [round(score, 1), grade(score, config),
-                    None, None, None]
+                    p for c, v, p in attribute_rules if row[c] == v)
+                values[row['id']] = [round(score, 1),
+                    grade(score, thresholds), None, None, None]
             by_company = defaultdict(list)
             for row in rows:
                 by_company[row['company']].append(row)
             for company_id, company_rows in by_company.items():
                 if company_id not in models:
-                    models[company_id] = Model.latest(company_id)
-                model = models[company_id]
-                if not model:
+                    model = Model.latest(company_id)
+                    models[company_id] = (
+                        (model.id, model.fitted) if model else None)
+                if not models[company_id]:
                     continue
-                parameters = model.fitted
+                model_id, parameters = models[company_id]
                 X = vectorize(company_rows, parameters['features'])
                 probabilities = predict(parameters, X)
                 terms = contributions(parameters, X)
@@ -579,14 +573,41 @@ class Lead(metaclass=PoolMeta):
                     values[row['id']][2:] = [
                         round(float(p), 4),
                         factors_text(parameters['features'], term, labels),
-                        model.id]
-            cursor.executemany(sql, [v + [i] for i, v in values.items()])
+                        model_id]
+            cls._write_scores(table, columns, values)
+            candidates.extend(i for i, v in values.items()
+                if (min_score is not None and v[0] >= min_score)
+                or (min_probability is not None and v[2] is not None
+                    and v[2] >= min_probability))
         transaction.counter += 1
         for cache in transaction.cache.values():
             if cls.__name__ in cache:
                 for id_ in ids:
                     cache[cls.__name__].pop(id_, None)
-        cls.auto_qualify(cls.browse(ids))
+        for sub_ids in grouped_slice(candidates, WRITE_SLICE):
+            cls.auto_qualify(cls.browse(sub_ids))
+
+    @classmethod
+    def _write_scores(cls, table, columns, values):
+        """Store {id: [score, grade, probability, factors, model]}: one
+        UPDATE of the slice on PostgreSQL, a prepared one per row else"""
+        cursor = Transaction().connection.cursor()
+        if not values:
+            return
+        if backend.name == 'postgresql':
+            names = ', '.join(f'"{c.name}" = v."{c.name}"' for c in columns)
+            rows = list(values.items())
+            cursor.execute(f'UPDATE "{cls._table}" SET {names} '
+                'FROM unnest(%s::int[], %s::float8[], %s::varchar[], '
+                '%s::float8[], %s::text[], %s::int[]) AS v(id, '
+                + ', '.join(f'"{c.name}"' for c in columns)
+                + f') WHERE "{cls._table}".id = v.id',
+                [[i for i, _ in rows]]
+                + [[v[k] for _, v in rows] for k in range(len(columns))])
+        else:
+            sql, _ = tuple(table.update(columns, [0., 'A', 0., '', 0],
+                    where=table.id == 0))
+            cursor.executemany(sql, [v + [i] for i, v in values.items()])
 
     @classmethod
     def auto_qualify(cls, leads):
@@ -759,27 +780,22 @@ def to_date(value):
     return value
 
 
-def grade(score, config):
-    if score >= config.lead_grade_a:
+def grade(score, thresholds):
+    "The grade of score for the (A, B, C) lowest scores"
+    a, b, c = thresholds
+    if score >= a:
         return 'A'
-    elif score >= config.lead_grade_b:
+    elif score >= b:
         return 'B'
-    elif score >= config.lead_grade_c:
+    elif score >= c:
         return 'C'
     return 'D'
 
 
 def factors_text(features, terms, labels):
     "The top factors of one prediction, one a line: '+0.82 Industry: X'"
-    import numpy as np
-    order = np.argsort(-np.abs(terms))[:TOP_FACTORS]
-    lines = []
-    for i in order:
-        if abs(terms[i]) < 0.01:
-            continue
-        lines.append('%+.2f %s' % (terms[i], feature_label(
-                    features[i], labels)))
-    return '\n'.join(lines)
+    return prediction.top_factors(features, terms,
+        lambda feature: feature_label(feature, labels), top=TOP_FACTORS)
 
 
 def feature_label(feature, labels):

@@ -373,6 +373,9 @@ class Compiler:
                 from_, [line.product == c.product.id]))
 
     def product_category(self, c):
+        """Bought a product of the category: the products are resolved
+        first, so that the planner sees a list of products on the lines
+        (a parallel hash join of the lines and the period's sales)"""
         pool = Pool()
         Product = pool.get('product.product')
         Category = pool.get('product.category')
@@ -382,13 +385,15 @@ class Compiler:
         ids = [x.id for x in Category.search([
                     ('parent', 'child_of', [c.product_category.id]),
                     ])]
-
-        def join(from_, line):
-            from_ = from_.join(product, condition=line.product == product.id
-                ).join(relation, condition=product.template
-                    == relation.template)
-            return from_, [relation.category.in_(ids)]
-        return self._bought(c, join)
+        cursor = Transaction().connection.cursor()
+        cursor.execute(*product.join(relation,
+                condition=product.template == relation.template).select(
+                product.id, where=relation.category.in_(ids)))
+        products = sorted({r for r, in cursor})
+        if not products:
+            return Literal(False), False
+        return self._bought(c, lambda from_, line: (
+                from_, [line.product.in_(products)]))
 
     def _range(self, c, query, aggregate, low, high, group_by,
             convert=lambda v: v):
@@ -664,10 +669,12 @@ class Sale(metaclass=PoolMeta):
     def __setup__(cls):
         super().__setup__()
         t = cls.__table__()
-        # the sales of a period, read by the behaviour criteria of segments
+        # the sales of a period, read by the behaviour criteria of
+        # segments: covering (id, party), an index-only scan on PostgreSQL
         cls._sql_indexes.add(Index(t,
-                (t.sale_date, Index.Range()),
                 (t.company, Index.Equality()),
+                (t.sale_date, Index.Range()),
+                include=[t.id, t.party],
                 where=t.state.in_(SALE_DONE_STATES)))
 
 

@@ -15,7 +15,10 @@ from trytond.cache import Cache
 from trytond.i18n import gettext
 from trytond.model import Index, ModelSQL, ModelView, fields
 from trytond.pool import Pool, PoolMeta
+from trytond.tools import grouped_slice
 from trytond.transaction import Transaction, without_check_access
+
+from ..framework import WRITE_SLICE
 
 #: the audited models
 MODELS = ['party.party', 'crm.contact', 'sale.opportunity', 'sale.sale',
@@ -156,15 +159,16 @@ class AuditMixin:
         now = dt.datetime.now()
         labels = {n: cls._fields[n].string for _, n, _, _ in entries}
         with without_check_access():
-            Audit.create([{
-                        'resource': f'{cls.__name__},{id_}',
-                        'field': name,
-                        'field_label': labels[name],
-                        'old_value': old,
-                        'new_value': new,
-                        'user': user or None,
-                        'date': now,
-                        } for id_, name, old, new in entries])
+            for sub_entries in grouped_slice(entries, WRITE_SLICE):
+                Audit.create([{
+                            'resource': f'{cls.__name__},{id_}',
+                            'field': name,
+                            'field_label': labels[name],
+                            'old_value': old,
+                            'new_value': new,
+                            'user': user or None,
+                            'date': now,
+                            } for id_, name, old, new in sub_entries])
 
     @classmethod
     def get_crm_change_history(cls, records, name):

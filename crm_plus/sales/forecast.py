@@ -154,8 +154,8 @@ class Forecast(ReadOnlyQueryMixin, ModelSQL, ModelView):
         Team = pool.get('crm.team')
         context = Transaction().context
         employees = None
-        if context.get('employee'):
-            employees = {context['employee']}
+        if context.get('owner'):
+            employees = {context['owner']}
         if context.get('team'):
             team = Team(context['team'])
             members = {m.id for m in team.members}
@@ -304,9 +304,9 @@ class Forecast(ReadOnlyQueryMixin, ModelSQL, ModelView):
         target = Target.__table__()
         where = (target.company == company) & cls._where_date(target.month)
         allowed = restricted_employees()
-        if context.get('employee'):
-            where &= target.employee == context['employee']
-            if allowed is not None and context['employee'] not in allowed:
+        if context.get('owner'):
+            where &= target.employee == context['owner']
+            if allowed is not None and context['owner'] not in allowed:
                 where &= target.id == Null
         elif allowed is not None:
             where &= target.employee.in_(list(allowed) or [-1])
@@ -413,7 +413,7 @@ class ForecastContext(SalesFilterContextMixin, ModelView):
         cls.to_date.required = True
 
     @classmethod
-    def default_employee(cls):
+    def default_owner(cls):
         "Users who only see their own figures start on their employee"
         if restricted_employees() is not None:
             return Transaction().context.get('employee')

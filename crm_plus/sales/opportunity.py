@@ -514,8 +514,8 @@ class StageReport(ReadOnlyQueryMixin, ModelSQL, ModelView):
         if context.get('pipeline'):
             where &= opportunity.pipeline == context['pipeline']
         employees = []
-        if context.get('employee'):
-            employees = [context['employee']]
+        if context.get('owner'):
+            employees = [context['owner']]
         if context.get('team'):
             team = Team(context['team'])
             members = {m.id for m in team.members}

@@ -355,7 +355,7 @@ def restricted_employees():
 
 class SalesFilterContextMixin:
     """The filters shared by the context models of the sales reports:
-    company, pipeline, sales team, employee and a date range"""
+    company, pipeline, sales team, owner and a date range"""
     __slots__ = ()
     company = fields.Many2One('company.company', "Company", required=True)
     pipeline = fields.Many2One(
@@ -363,7 +363,9 @@ class SalesFilterContextMixin:
         domain=[('company', 'in', [Eval('company', -1), None])])
     team = fields.Many2One(
         'crm.team', "Team", domain=[('company', '=', Eval('company', -1))])
-    employee = fields.Many2One(
+    # not "employee": the session context of sao always holds the user's own
+    # employee, and the record rules read it
+    owner = fields.Many2One(
         'company.employee', "Employee",
         domain=[('company', '=', Eval('company', -1))])
     from_date = fields.Date(

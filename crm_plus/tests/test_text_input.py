@@ -39,6 +39,9 @@ SYSTEM_TEXTS = {
     # scoring models, the erasure log (its reference typed in the wizard)
     'crm.campaign.recipient', 'crm.campaign.report',
     'crm.lead.scoring.model', 'crm.erasure.log',
+    # computed by the server: the RFM report's score, the trained churn
+    # models
+    'crm.analytics.customer.rfm', 'crm.churn.model',
     }
 
 

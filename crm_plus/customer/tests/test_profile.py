@@ -1,7 +1,9 @@
 import datetime as dt
 import unittest
+from unittest.mock import patch
 
 from trytond.modules.company.tests import create_company, set_company
+from trytond.modules.crm_plus.customer import party as party_module
 from trytond.modules.crm_plus.customer.party import age_at
 from trytond.modules.party.exceptions import InvalidIdentifierCode
 from trytond.pool import Pool
@@ -134,9 +136,14 @@ class ProfileTestCase(unittest.TestCase):
                 [p.crm_lifecycle for p in [old, recent, never, potential]],
                 ['at_risk', 'active', 'active', 'potential'])
 
-            # Without sale, the creation date counts
+            # Without sale, the creation date counts; one customer a slice
             later = never.create_date.date() + dt.timedelta(days=181)
-            self.assertIn(never, Party.crm_flag_inactive(later))
+            with patch.object(party_module, 'WRITE_SLICE', 1):
+                flagged = Party.crm_flag_inactive(later)
+            self.assertEqual(set(flagged), {recent, never})
+            self.assertEqual(
+                [p.crm_lifecycle for p in [recent, never]],
+                ['at_risk', 'at_risk'])
 
             Configuration.write([Configuration(1)], {
                     'crm_inactivity_days': None})

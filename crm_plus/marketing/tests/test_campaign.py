@@ -17,6 +17,7 @@ import unittest
 from contextlib import contextmanager
 from decimal import Decimal
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from unittest.mock import patch
 from urllib.parse import quote, urlsplit
 
 from aiosmtpd.controller import Controller
@@ -25,6 +26,7 @@ from werkzeug.test import Client
 import trytond.config as config
 from trytond.modules.company.tests import create_company, set_company
 from trytond.modules.crm_plus import import_routes
+from trytond.modules.crm_plus.marketing import campaign as campaign_module
 from trytond.modules.crm_plus.tests.smtp import SMTPServer, _Handler
 from trytond.modules.crm_plus.tests.tools import run_task
 from trytond.pool import Pool
@@ -166,6 +168,30 @@ class CampaignTestCase(unittest.TestCase):
             ran += 1
         return ran
 
+    def started_wave(self, prefix, person, list_name, name):
+        """The e-mails of five people on a new list, and a campaign of one
+        wave to the list, scheduled and started: its batch task queued"""
+        pool = Pool()
+        Campaign = pool.get('crm.campaign')
+        Wave = pool.get('crm.campaign.wave')
+        emails = [f'{prefix}{i}@example.com' for i in range(5)]
+        for i, email in enumerate(emails):
+            self.person(f"{person}{i}", email)
+        audience = self.email_list(list_name, emails)
+        campaign, = Campaign.create([{
+                    'name': name,
+                    'email_lists': [('add', [audience.id])],
+                    'waves': [('create', [{
+                                    'sequence': 1, 'name': "一",
+                                    'subject': "你好 ${name}",
+                                    'body': '<p>${name}</p>',
+                                    }])],
+                    }])
+        wave, = campaign.waves
+        Campaign.schedule([campaign])
+        Wave.start_due()
+        return emails, campaign, wave
+
     def company(self):
         return Pool().get('company.company').search([])[0]
 
@@ -280,7 +306,9 @@ class CampaignTestCase(unittest.TestCase):
                 first.on_change_with_preview_body())
 
             Campaign.schedule([campaign])
-            Wave.start_due()
+            # the send records written two people at a time
+            with patch.object(campaign_module, 'WRITE_SLICE', 2):
+                Wave.start_due()
             self.assertEqual(campaign.state, 'running')
             self.assertEqual(first.state, 'running')
             self.assertEqual(second.state, 'waiting')
@@ -407,22 +435,8 @@ class CampaignTestCase(unittest.TestCase):
         Recipient = pool.get('crm.campaign.recipient')
         Queue = pool.get('ir.queue')
         with set_company(self.company()):
-            emails = [f'buyer{i}@example.com' for i in range(5)]
-            for i, email in enumerate(emails):
-                self.person(f"客户{i}", email)
-            audience = self.email_list("采购", emails)
-            campaign, = Campaign.create([{
-                        'name': "中断测试",
-                        'email_lists': [('add', [audience.id])],
-                        'waves': [('create', [{
-                                        'sequence': 1, 'name': "一",
-                                        'subject': "你好 ${name}",
-                                        'body': '<p>${name}</p>',
-                                        }])],
-                        }])
-            wave, = campaign.waves
-            Campaign.schedule([campaign])
-            Wave.start_due()
+            emails, campaign, wave = self.started_wave(
+                'buyer', "客户", "采购", "中断测试")
             transaction = Transaction()
             transaction.commit()
             task, = transaction.tasks
@@ -578,6 +592,52 @@ class CampaignTestCase(unittest.TestCase):
                                             'body': '<p>${name</p>',
                                             }])],
                             }])
+
+    @with_transaction()
+    def test_stalled_wave(self):
+        """A worker dead with its task: the cron fails the claimed
+        recipients (outcome unknown) and sends the pending ones once"""
+        pool = Pool()
+        Campaign = pool.get('crm.campaign')
+        Wave = pool.get('crm.campaign.wave')
+        Recipient = pool.get('crm.campaign.recipient')
+        Queue = pool.get('ir.queue')
+        with set_company(self.company()):
+            emails, campaign, wave = self.started_wave(
+                'stalled', "停滞", "停滞", "停滞测试")
+            transaction = Transaction()
+            task, = Queue.browse(transaction.tasks)
+            transaction.tasks.clear()
+            # a task waiting for a worker is alive: nothing to resume
+            Wave.resume_stalled()
+            self.assertEqual(transaction.tasks, [])
+
+            # the worker took the task, claimed two recipients and died
+            long_ago = dt.datetime.now() - dt.timedelta(hours=2)
+            Queue.write([task], {'dequeued_at': long_ago})
+            claimed = Recipient.search([('wave', '=', wave.id)],
+                order=[('id', 'ASC')], limit=2)
+            table = Recipient.__table__()
+            cursor = transaction.connection.cursor()
+            cursor.execute(*table.update(
+                    [table.state, table.write_date], ['sending', long_ago],
+                    where=table.id.in_([r.id for r in claimed])))
+            Wave.resume_stalled()
+            self.assertEqual(len(transaction.tasks), 1)
+            self.assertEqual(self.run_tasks(), 1)
+            self.assertEqual(sorted(
+                    m['To'].addresses[0].addr_spec
+                    for m in self.smtp.messages),
+                sorted(set(emails) - {r.address for r in claimed}))
+            self.assertEqual(
+                {r.id: (r.state, r.reason) for r in Recipient.browse(
+                        claimed)},
+                {r.id: ('failed', 'interrupted') for r in claimed})
+            self.assertEqual(Wave(wave.id).state, 'done')
+            # nothing left: the cron sends nobody twice
+            Wave.resume_stalled()
+            self.assertEqual(self.run_tasks(), 0)
+            self.assertEqual(len(self.smtp.messages), 3)
 
     @with_transaction()
     def test_pace(self):

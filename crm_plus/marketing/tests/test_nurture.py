@@ -107,6 +107,54 @@ class NurtureTestCase(CrmPlusDatabase, unittest.TestCase):
                 sorted([alone.name, of_subscribed.name]))
 
     @with_transaction()
+    def test_email_consent(self):
+        """The e-mail of a sequence goes to a lead without customer and to
+        a customer who granted e-mails, not to one who did not"""
+        pool = Pool()
+        Lead = pool.get('crm.lead')
+        Party = pool.get('party.party')
+        Consent = pool.get('crm.consent')
+        Scenario = pool.get('marketing.automation.scenario')
+        Email = pool.get('ir.email')
+        company = create_company()
+        with set_company(company):
+            scenario, = Scenario.create([{
+                        'name': "欢迎",
+                        'model': 'crm.lead',
+                        'domain': '[["state", "=", "new"]]',
+                        'activities': [('create', [{
+                                        'name': "欢迎邮件",
+                                        'action': 'send_email',
+                                        'email_title': "欢迎",
+                                        'email_template': (
+                                            '<p>${record.name}您好</p>'),
+                                        }])],
+                        }])
+            Scenario.run([scenario])
+            granted, silent, withdrawn = Party.create([
+                    {'name': "同意客户"}, {'name': "未表态客户"},
+                    {'name': "撤回客户"}])
+            Consent.record([granted, withdrawn], 'email', 'granted', "展会")
+            Consent.record([withdrawn], 'email', 'withdrawn', "电话")
+            Lead.create([
+                    {'name': "无客户", 'email': 'alone@example.com'},
+                    {'name': "同意", 'email': 'granted@example.com',
+                        'party': granted.id},
+                    {'name': "未表态", 'email': 'silent@example.com',
+                        'party': silent.id},
+                    {'name': "撤回", 'email': 'withdrawn@example.com',
+                        'party': withdrawn.id},
+                    ])
+            scenario.trigger([scenario])
+            self.assertEqual(len(self._process(scenario)), 4)
+            # the e-mails sent (at commit) are logged
+            emails = Email.search([
+                    ('marketing_automation_record.scenario', '=',
+                        scenario.id)])
+            self.assertEqual(sorted(e.recipients for e in emails),
+                ['同意 <granted@example.com>', '无客户 <alone@example.com>'])
+
+    @with_transaction()
     def test_notify_owner(self):
         "The owner's users are notified, else the fallback user, else nobody"
         pool = Pool()

@@ -170,7 +170,9 @@ class KnowledgeBaseTestCase(unittest.TestCase):
         cursor = Transaction().connection.cursor()
         cursor.execute("SELECT indexdef FROM pg_indexes "
             "WHERE tablename = 'crm_kb_article' AND indexdef LIKE '%gin%'")
-        self.assertIn("to_tsvector", cursor.fetchone()[0])
+        # beside the trigram index of the title where pg_trgm is installed
+        self.assertTrue(any("to_tsvector" in d for d, in cursor),
+            "no full-text GIN index")
 
     @with_transaction()
     def test_drafts_only_for_editors(self):
