@@ -59,7 +59,8 @@ from functools import wraps
 
 from werkzeug.exceptions import HTTPException
 
-__all__ = ['install', 'PRIVATE_KEPT', 'WRITE_SLICE', 'check_search']
+__all__ = ['install', 'PRIVATE_KEPT', 'WRITE_SLICE', 'search_ids',
+    'check_search']
 
 # The private context keys JSON-RPC lets through (trytond/rpc.py)
 PRIVATE_KEPT = {'_datetime'}
@@ -74,6 +75,15 @@ MAX_DOMAIN_DEPTH = 32
 #: list is an int, so one call over N records costs N² checks (trytond 8.0):
 #: 5,000 customers flagged at risk took 171 s in one write.
 WRITE_SLICE = 200
+
+
+def search_ids(Model, domain):
+    """The ids of Model's records matching domain, in id order, read from
+    the search's query without making instances (see WRITE_SLICE)"""
+    from trytond.transaction import Transaction
+    cursor = Transaction().connection.cursor()
+    cursor.execute(*Model.search(domain, order=[('id', 'ASC')], query=True))
+    return [i for i, in cursor]
 
 _lock = threading.Lock()
 _applied = False

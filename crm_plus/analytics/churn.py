@@ -351,8 +351,7 @@ class ChurnModel(DeactivableMixin, ModelSQL, ModelView):
         transaction.counter += 1
         for cache in transaction.cache.values():
             cache.pop(Party.__name__, None)
-        # by slices: the ORM's browse, write and create cost grows with
-        # the square of the records handled at once
+        # by slices (see WRITE_SLICE)
         for sub_ids in grouped_slice(at_risk, WRITE_SLICE):
             to_flag = Party.search([
                     ('id', 'in', list(sub_ids)),

@@ -31,7 +31,7 @@ from .common import (
     AnalyticsContextMixin, DrillDownMixin, company_amount, date_of,
     report_range)
 from .pipeline_report import team_employees
-from .sales import SALE_STATES, sale_lines
+from .sales import sale_lines
 
 RANK_BY = [
     ('sale_amount', "Sales Amount"),

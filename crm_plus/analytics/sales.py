@@ -11,7 +11,7 @@ the currency's digits before it is summed, as the sale rounds it.
 """
 from decimal import Decimal
 
-from sql import Cast, Literal, Null, Union, With
+from sql import Cast, Literal, Union, With
 from sql.aggregate import Count, Max, Sum
 from sql.conditionals import Case, Coalesce
 from sql.functions import Round
@@ -21,7 +21,6 @@ from trytond.i18n import gettext
 from trytond.model import ModelSQL, ModelView, fields
 from trytond.modules.currency.fields import Monetary
 from trytond.pool import Pool
-from trytond.pyson import Eval
 from trytond.transaction import Transaction
 
 from ..security import ReadOnlyQueryMixin

@@ -19,7 +19,7 @@ from trytond.tools import grouped_slice
 from trytond.transaction import Transaction, without_check_access
 from trytond.wizard import Button, StateTransition, StateView, Wizard
 
-from ..framework import WRITE_SLICE
+from ..framework import WRITE_SLICE, search_ids
 from ..security import hide_unreadable_fields
 from ..text_input import TextInputMixin
 from .normalize import complete_uscc
@@ -526,15 +526,11 @@ class Party(TextInputMixin, metaclass=PoolMeta):
         if not days:
             return []
         limit = date - dt.timedelta(days=days)
-        cursor = Transaction().connection.cursor()
-        cursor.execute(*cls.search([
-                    ('crm_kind', '!=', None),
-                    ('crm_lifecycle', '=', 'active'),
-                    ], order=[('id', 'ASC')], query=True))
         flagged = []
-        # by slices: the ORM's browse and write cost grows with the square
-        # of the records handled at once
-        for sub_ids in grouped_slice([i for i, in cursor], WRITE_SLICE):
+        for sub_ids in grouped_slice(search_ids(cls, [
+                        ('crm_kind', '!=', None),
+                        ('crm_lifecycle', '=', 'active'),
+                        ]), WRITE_SLICE):
             parties = cls.browse(sub_ids)
             last_dates = cls._crm_last_activity_dates(parties)
             to_flag = []

@@ -38,6 +38,7 @@ from genshi.template.base import TemplateError
 from sql import Null
 
 import trytond.config as config
+from trytond import backend
 from trytond.i18n import gettext
 from trytond.model import (
     Index, ModelAccessProxy, ModelSQL, ModelView, Unique, Workflow, fields)
@@ -50,7 +51,7 @@ from trytond.transaction import Transaction, without_check_access
 from trytond.url import host, http_base
 
 from ..customer.normalize import normalize_phone
-from ..framework import WRITE_SLICE
+from ..framework import WRITE_SLICE, search_ids
 from ..text_input import TextInputMixin
 from .consent import CHANNELS
 from .sms import HTTPProvider, SMSError
@@ -298,35 +299,52 @@ class Campaign(TextInputMixin, Workflow, ModelSQL, ModelView):
     def audience(self):
         """The parties of the segments and static lists, less the
         suppressed, with the list address of those who came from a list:
-        (addresses by party id, suppressed party ids)"""
+        (addresses by party id, suppressed party ids, suppressed addresses)
+        """
         pool = Pool()
+        Email = pool.get('marketing.email')
         Mechanism = pool.get('party.contact_mechanism')
+        WebUser = pool.get('web.user')
+        email, mechanism = Email.__table__(), Mechanism.__table__()
+        web_user = WebUser.__table__()
+        cursor = Transaction().connection.cursor()
         parties = {}
         for segment in self.segments:
             for party_id in segment.party_ids():
                 parties.setdefault(party_id, None)
 
         def by_email(lists):
-            emails = {e.email.strip().lower(): e for l in lists
-                for e in l.emails if e.active and e.email}
-            found = {}
-            for email in emails.values():
-                if email.party:
-                    found.setdefault(email.email.strip().lower(),
-                        email.party.id)
-            if emails:
-                for mechanism in Mechanism.search([
-                            ('type', '=', 'email'),
-                            ('value', 'in', list(emails)),
-                            ], order=[('id', 'ASC')]):
-                    found.setdefault(
-                        mechanism.value.strip().lower(), mechanism.party.id)
+            # the lists may be large: read in SQL, no record instances
+            # {lowered address: address}, {lowered address: party id}
+            emails, found = {}, {}
+            if not lists:
+                return emails, found
+            cursor.execute(*email.select(email.email,
+                    where=email.list_.in_([l.id for l in lists])
+                    & (email.active == True),  # noqa: E712
+                    order_by=[email.id.asc]))
+            for address, in cursor:
+                if address and address.strip():
+                    emails.setdefault(address.strip().lower(), address.strip())
+            # the party of a list address is its web user's (marketing_email)
+            # then the first customer with that e-mail address
+            for table, column, where in [
+                    (web_user, web_user.email, web_user.party != Null),
+                    (mechanism, mechanism.value, mechanism.type == 'email'),
+                    ]:
+                for sub in grouped_slice(list(emails),
+                        backend.MAX_QUERY_PARAMS):
+                    cursor.execute(*table.select(column, table.party,
+                            where=where & column.in_(list(sub)),
+                            order_by=[table.id.asc]))
+                    for address, party_id in cursor:
+                        found.setdefault(address.strip().lower(), party_id)
             return emails, found
 
         emails, found = by_email(self.email_lists)
         for address, party_id in found.items():
             if parties.get(party_id) is None:
-                parties[party_id] = emails[address].email.strip()
+                parties[party_id] = emails[address]
         suppressed_emails, suppressed_found = by_email(self.suppression_lists)
         suppressed = set(suppressed_found.values())
         suppressed |= {p for p, a in parties.items()
@@ -691,14 +709,14 @@ class Wave(TextInputMixin, ModelSQL, ModelView):
                             'reason': 'interrupted',
                             'error': 'interrupted',
                             })
-                pending = Recipient.search([
+                pending = search_ids(Recipient, [
                         ('wave', '=', wave.id),
                         ('state', '=', 'pending'),
-                        ], order=[('id', 'ASC')])
+                        ])
                 if pending:
                     logger.warning("campaign wave %s stalled: %d recipients "
                         "queued again", wave.id, len(pending))
-                    wave.queue_batches([r.id for r in pending])
+                    wave.queue_batches(pending)
                 elif not Recipient.search([
                             ('wave', '=', wave.id),
                             ('state', '=', 'sending'),
@@ -736,8 +754,7 @@ class Wave(TextInputMixin, ModelSQL, ModelView):
             unsubscribed = parties_of((recipient.campaign == campaign.id)
                 & (recipient.unsubscribed_at != Null))
             done = parties_of(recipient.wave == self.id)
-            # by slices: the ORM's browse and create cost grows with the
-            # square of the records handled at once
+            # by slices (see WRITE_SLICE)
             for sub_ids in grouped_slice(
                     sorted(set(parties) - done), WRITE_SLICE):
                 records = Party.browse(sub_ids)
@@ -749,11 +766,10 @@ class Wave(TextInputMixin, ModelSQL, ModelView):
             self.state = 'running'
             self.started_at = dt.datetime.now()
             self.save()
-            cursor.execute(*Recipient.search([
-                        ('wave', '=', self.id),
-                        ('state', '=', 'pending'),
-                        ], order=[('id', 'ASC')], query=True))
-            pending = [i for i, in cursor]
+            pending = search_ids(Recipient, [
+                    ('wave', '=', self.id),
+                    ('state', '=', 'pending'),
+                    ])
         self.queue_batches(pending)
         if not pending:
             self.finish()

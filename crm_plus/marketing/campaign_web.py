@@ -22,7 +22,7 @@ from werkzeug.wrappers import Response
 from trytond.i18n import gettext
 from trytond.protocols.wrappers import with_pool, with_transaction
 from trytond.tools import file_open
-from trytond.transaction import Transaction, without_check_access
+from trytond.transaction import without_check_access
 from trytond.wsgi import app
 
 from ..customer.normalize import normalize_phone

@@ -28,7 +28,7 @@ from trytond.transaction import Transaction
 
 from .. import prediction
 from ..customer.party import HEADCOUNTS
-from ..framework import WRITE_SLICE
+from ..framework import WRITE_SLICE, search_ids
 from ..text_input import TextInputMixin
 
 logger = logging.getLogger(__name__)
@@ -501,10 +501,7 @@ class Lead(metaclass=PoolMeta):
     @classmethod
     def open_lead_ids(cls):
         "The ids of the open leads, read without making their instances"
-        cursor = Transaction().connection.cursor()
-        cursor.execute(*cls.search([('state', 'in', OPEN_STATES)],
-                order=[('id', 'ASC')], query=True))
-        return [i for i, in cursor]
+        return search_ids(cls, [('state', 'in', OPEN_STATES)])
 
     @classmethod
     def update_scores(cls, leads):

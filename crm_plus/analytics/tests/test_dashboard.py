@@ -96,7 +96,6 @@ class DashboardPanelTestCase(DashboardTestCase):
         domain and context; a representative's pipeline holds only their
         own deals"""
         pool = Pool()
-        View = pool.get('ir.ui.view')
         Opportunity = pool.get('sale.opportunity')
         data = test_sales.SalesAnalyticsTestCase._setup(self)
         users = {

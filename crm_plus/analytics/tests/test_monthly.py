@@ -12,7 +12,7 @@ from trytond.tests.test_tryton import (
     activate_module, drop_db, with_transaction)
 from trytond.transaction import Transaction
 
-from ..monthly import MonthlyReport, monthly_figures
+from ..monthly import monthly_figures
 from . import test_sales
 MARCH = test_sales.MARCH
 

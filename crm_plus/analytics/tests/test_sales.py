@@ -256,7 +256,7 @@ class SalesAnalyticsTestCase(unittest.TestCase):
     def test_groupings(self):
         "The same lines by owner, team, customer, category and region"
         data = self._setup()
-        r1, r2 = data['employees']['r1'], data['employees']['r2']
+        r2 = data['employees']['r2']
         rows = self._rows('crm.analytics.sale.owner', data['context'])
         self.assertEqual(
             {k: (r.amount, r.number) for k, r in rows.items()},

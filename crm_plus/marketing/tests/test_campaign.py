@@ -346,7 +346,6 @@ class CampaignTestCase(unittest.TestCase):
                     self.assertEqual(recipient.state, 'sent')
                     self.assertTrue(recipient.sent_at)
 
-            ids = {p: r.id for p, r in rows.items()}
             campaign_id, first_id, second_id = (
                 campaign.id, first.id, second.id)
             parties = wang.id, john.id, zhou.id
@@ -598,7 +597,6 @@ class CampaignTestCase(unittest.TestCase):
         """A worker dead with its task: the cron fails the claimed
         recipients (outcome unknown) and sends the pending ones once"""
         pool = Pool()
-        Campaign = pool.get('crm.campaign')
         Wave = pool.get('crm.campaign.wave')
         Recipient = pool.get('crm.campaign.recipient')
         Queue = pool.get('ir.queue')
