@@ -3,14 +3,21 @@
 Usage (the database must not exist yet, or already hold the bench data):
 
     TRYTOND_DATABASE_URI=postgresql://root@127.0.0.1:5432/ \\
-        python bench/bench_analytics.py bench_analytics [1000000 [10000000]]
+        python bench/bench_analytics.py bench_analytics [1000000 [10000000]] \\
+        [--rebuild] [--summary-only]
 
-The data comes from bench/gen_sales.py.  For each report it times what the
+--rebuild rebuilds a summary already built; --summary-only skips the
+reports from the lines.
+
+The data comes from bench/gen_sales.py.  It times the rebuild of the
+sales summary (crm.analytics.sale.summary), then for each report what the
 web client does to show it (``search`` then ``read`` of the rows, through
 the reporting model with its context: the last twelve months, compared
-with the twelve before and last year) beside a hand-written SQL aggregate
-answering the same question on the same data, in the same run, with the
-load average.  Prints figures, asserts nothing.
+with the twelve before and last year), from the lines and from the
+summary, each beside a hand-written SQL aggregate answering the same
+question on the same data (the lines, the summary's day rows), in the same
+run; then the report with a week of sales marked dirty, and the refresh of
+that week.  Prints figures and the load average, asserts nothing.
 """
 import datetime as dt
 import os
@@ -20,9 +27,11 @@ import time
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import gen_sales  # noqa: E402
 
-DB_NAME = sys.argv[1] if len(sys.argv) > 1 else 'bench_analytics'
-CUSTOMERS = int(sys.argv[2]) if len(sys.argv) > 2 else 1_000_000
-LINES = int(sys.argv[3]) if len(sys.argv) > 3 else 10_000_000
+FLAGS = {a for a in sys.argv[1:] if a.startswith('--')}
+ARGS = [a for a in sys.argv[1:] if not a.startswith('--')]
+DB_NAME = ARGS[0] if ARGS else 'bench_analytics'
+CUSTOMERS = int(ARGS[1]) if len(ARGS) > 1 else 1_000_000
+LINES = int(ARGS[2]) if len(ARGS) > 2 else 10_000_000
 URI = os.environ.get('TRYTOND_DATABASE_URI', 'sqlite://')
 
 # The same question by hand: the lines of the orders of the two years
@@ -52,13 +61,31 @@ SELECT key,
 FROM lines GROUP BY key
 HAVING MAX(CASE WHEN date >= %(from)s THEN 1 ELSE 0 END) = 1
 '''
+# The same question on the summary's day rows
+SUMMARY_SQL = '''
+SELECT {key},
+    SUM(CASE WHEN date >= %(from)s THEN amount ELSE 0 END),
+    SUM(CASE WHEN date >= %(from)s THEN number ELSE 0 END),
+    SUM(CASE WHEN date < %(from)s THEN amount ELSE 0 END),
+    SUM(CASE WHEN date < %(from)s THEN number ELSE 0 END)
+FROM crm_analytics_sale_summary
+WHERE company = %(company)s AND dimension = %(dimension)s
+    AND date BETWEEN %(start)s AND %(end)s
+GROUP BY 1
+HAVING MAX(CASE WHEN date >= %(from)s THEN 1 ELSE 0 END) = 1
+'''
+# model, key and join of HAND_SQL, dimension and key of SUMMARY_SQL
 REPORTS = [
     ('crm.analytics.sale.region', 'a.subdivision',
-        'LEFT JOIN party_address a ON a.id = s.shipment_address'),
-    ('crm.analytics.sale.product', 'l.product', ''),
+        'LEFT JOIN party_address a ON a.id = s.shipment_address',
+        'crm.analytics.sale.region:province', 'key'),
+    ('crm.analytics.sale.product', 'l.product', '',
+        'crm.analytics.sale.product', 'key'),
     ('crm.analytics.sale.owner', 'p.crm_owner',
-        'JOIN party_party p ON p.id = s.party'),
-    ('crm.analytics.sale.period', "date_trunc('month', s.sale_date)", ''),
+        'JOIN party_party p ON p.id = s.party',
+        'crm.analytics.sale.owner', 'key'),
+    ('crm.analytics.sale.period', "date_trunc('month', s.sale_date)", '',
+        'crm.analytics.sale.period', "date_trunc('month', date)"),
     ]
 FIELDS = ['rec_name', 'amount', 'amount_previous', 'amount_last_year',
     'amount_change', 'number', 'margin']
@@ -81,12 +108,25 @@ def main():
         gen_sales.generate(DB_NAME, CUSTOMERS, LINES,
             log=lambda m: print(m, flush=True))
     Pool(DB_NAME).init()
+    with Transaction().start(DB_NAME, 0) as transaction:
+        pool = Pool()
+        Summary = pool.get('crm.analytics.sale.summary')
+        Company = pool.get('company.company')
+        company, = Company.search([], limit=1, order=[('id', 'DESC')])
+        State = pool.get('crm.analytics.sale.summary.state')
+        if '--rebuild' in FLAGS or not State.built(company.id):
+            start = time.perf_counter()
+            Summary.refresh([company], rebuild=True)
+            transaction.commit()
+            rebuild = time.perf_counter() - start
+            cursor = transaction.connection.cursor()
+            cursor.execute('SELECT COUNT(*) FROM crm_analytics_sale_summary')
+            print(f'summary rebuilt in {rebuild:.1f} s: '
+                f'{cursor.fetchone()[0]} day rows', flush=True)
     with Transaction().start(DB_NAME, 0, readonly=True) as transaction:
         pool = Pool()
-        Company = pool.get('company.company')
         Date = pool.get('ir.date')
         cursor = transaction.connection.cursor()
-        company, = Company.search([], limit=1, order=[('id', 'DESC')])
         for table in ['party_party', 'sale_sale', 'sale_line']:
             cursor.execute(f'SELECT COUNT(*) FROM {table}')
             print(f'{table}: {cursor.fetchone()[0]} rows')
@@ -94,28 +134,72 @@ def main():
         from_date = to_date.replace(day=1).replace(year=to_date.year - 1)
         context = {'company': company.id, 'from_date': from_date,
             'to_date': to_date, 'period': 'month', 'language': 'zh_CN'}
-        for model, key, join in REPORTS:
+        parameters = {'company': company.id,
+            'start': from_date - dt.timedelta(
+                days=(to_date - from_date).days + 1),
+            'end': to_date, 'from': from_date}
+        for model, key, join, dimension, summary_key in REPORTS:
             Report = pool.get(model)
 
-            def orm():
-                with transaction.set_context(context):
+            def orm(**extra):
+                with transaction.set_context(context, **extra):
                     rows = Report.search([])
                     Report.read([r.id for r in rows], FIELDS)
                     return len(rows)
 
             def hand():
-                cursor.execute(HAND_SQL.format(key=key, join=join), {
-                        'company': company.id,
-                        'start': from_date - dt.timedelta(
-                            days=(to_date - from_date).days + 1),
-                        'end': to_date, 'from': from_date})
+                cursor.execute(HAND_SQL.format(key=key, join=join),
+                    parameters)
                 return len(cursor.fetchall())
 
-            t_orm, n_orm = best(orm)
-            t_hand, n_hand = best(hand)
-            print(f'{model}: search + read {t_orm * 1000:.0f} ms '
-                f'({n_orm} rows), hand-written SQL {t_hand * 1000:.0f} ms '
-                f'({n_hand} rows): {t_orm / t_hand:.2f}x', flush=True)
+            def hand_summary():
+                cursor.execute(SUMMARY_SQL.format(key=summary_key),
+                    {**parameters, 'dimension': dimension})
+                return len(cursor.fetchall())
+
+            if '--summary-only' in FLAGS:
+                t_live = n_live = t_hand = n_hand = float('nan')
+            else:
+                t_live, n_live = best(lambda: orm(crm_analytics_live=True))
+                t_hand, n_hand = best(hand)
+            t_orm, n_orm = best(orm, runs=5)
+            t_sum, n_sum = best(hand_summary, runs=5)
+            print(f'{model}: from the lines: search + read '
+                f'{t_live * 1000:.0f} ms ({n_live} rows), hand-written SQL '
+                f'{t_hand * 1000:.0f} ms ({n_hand} rows): '
+                f'{t_live / t_hand:.2f}x; from the summary: search + read '
+                f'{t_orm * 1000:.0f} ms ({n_orm} rows), hand-written SQL '
+                f'{t_sum * 1000:.0f} ms ({n_sum} rows): '
+                f'{t_orm / t_sum:.2f}x; against the SQL on the lines '
+                f'{t_orm / t_hand:.3f}x', flush=True)
+    # a day of changes: the report reads it from the lines until the
+    # refresh
+    with Transaction().start(DB_NAME, 0) as transaction:
+        pool = Pool()
+        Summary = pool.get('crm.analytics.sale.summary')
+        Sale = pool.get('sale.sale')
+        Report = pool.get('crm.analytics.sale.product')
+        cursor = transaction.connection.cursor()
+        cursor.execute('SELECT COUNT(*) FROM sale_sale WHERE sale_date = %s',
+            (to_date - dt.timedelta(days=3),))
+        day_sales, = cursor.fetchone()
+        sales = Sale.search([('sale_date', '>=', to_date - dt.timedelta(
+                        days=6))])
+        Summary.mark_sales('id', [s.id for s in sales])
+
+        def dirty():
+            with transaction.set_context(context):
+                rows = Report.search([])
+                Report.read([r.id for r in rows], FIELDS)
+                return len(rows)
+        t_dirty, _ = best(dirty)
+        start = time.perf_counter()
+        Summary.refresh([company])
+        t_refresh = time.perf_counter() - start
+        transaction.rollback()
+        print(f'7 days dirty ({len(sales)} sales, {day_sales} a day): '
+            f'sales by product in {t_dirty * 1000:.0f} ms, refreshed in '
+            f'{t_refresh * 1000:.0f} ms', flush=True)
         print('load average: %.2f %.2f %.2f' % os.getloadavg())
 
 

@@ -8,6 +8,10 @@ are lines of negative quantity; draft, quotation and cancelled sales do not
 count), in the company's currency at the rate of the sale date, and of the
 sales the user may read (``rule_scope``).  A line's amount is rounded to
 the currency's digits before it is summed, as the sale rounds it.
+
+Each report sums day rows (``_days_live``: the lines per group and day);
+for users who may read every sale of the company they come from the daily
+summary (``summary.py``) instead of the lines.
 """
 from decimal import Decimal
 
@@ -28,6 +32,7 @@ from .common import (
     BUCKETS_PER_YEAR, AnalyticsContextMixin, DrillDownMixin, change,
     date_key, key_end, key_label, key_start, last_year_range, owned_parties,
     period_key, previous_range, report_range, rule_scope)
+from .summary import QUOTATION
 
 SALE_STATES = ['confirmed', 'processing', 'done']
 #: the measures every sales report has, each with its comparisons
@@ -39,10 +44,11 @@ REGION_LEVELS = [
     ]
 
 
-def sale_lines(from_date, to_date):
-    """The sale lines the reports count, from from_date to to_date, as a
-    query with the columns id, sale, date, party, product, address,
-    quantity, amount and cost (the last two in the company's currency)"""
+def sale_lines(from_date, to_date, dates=None):
+    """The sale lines the reports count, from from_date to to_date (and on
+    the dates of the query dates), as a query with the columns id, sale,
+    date, party, product, address, quantity, amount and cost (the last two
+    in the company's currency)"""
     pool = Pool()
     Sale = pool.get('sale.sale')
     Line = pool.get('sale.line')
@@ -80,6 +86,8 @@ def sale_lines(from_date, to_date):
         & sale.state.in_(SALE_STATES)
         & (sale.sale_date >= from_date) & (sale.sale_date <= to_date)
         & (line.type == 'line'))
+    if dates is not None:
+        where &= sale.sale_date.in_(dates)
     if rule_where is not None:
         where &= rule_where
     owned = owned_parties()
@@ -180,17 +188,22 @@ class SalesReportMixin(DrillDownMixin, ReadOnlyQueryMixin, ModelSQL,
         raise NotImplementedError
 
     @classmethod
-    def table_query(cls):
-        """In two steps: the lines summed per group and day, then the days
-        of each period pivoted into its columns, so that a line's amount is
-        computed once however many periods it counts in (the previous
-        period and last year's may overlap)"""
-        ranges = cls._ranges()
-        start = min(r[0] for r in ranges)
-        end = max(r[1] for r in ranges)
-        lines = sale_lines(start, end)
-        from_, name, key, others = cls._dimension_query(lines)
-        days = from_.select(
+    def _dimension_names(cls):
+        "The names of the group column and of the other columns"
+        raise NotImplementedError
+
+    @classmethod
+    def _summary_dimension(cls):
+        "The name of the report's rows in crm.analytics.sale.summary"
+        return cls.__name__
+
+    @classmethod
+    def _days_live(cls, start, end, dates=None):
+        """The lines from start to end (on dates) summed per group and day:
+        key, date, the other columns, amount, quantity, number and cost"""
+        lines = sale_lines(start, end, dates)
+        from_, _, key, others = cls._dimension_query(lines)
+        return from_.select(
             key.as_('key'), lines.date.as_('date'),
             *(Max(e).as_(n) for n, e in others.items()),
             Sum(lines.amount).as_('amount'),
@@ -199,6 +212,25 @@ class SalesReportMixin(DrillDownMixin, ReadOnlyQueryMixin, ModelSQL,
             Count(lines.sale, distinct=True).as_('number'),
             Sum(lines.cost).as_('cost'),
             group_by=[key, lines.date])
+
+    @classmethod
+    def _days(cls, start, end):
+        "The day rows, from the summary where it answers"
+        SaleSummary = Pool().get('crm.analytics.sale.summary')
+        return SaleSummary.days(cls._summary_dimension(),
+            lambda dates: cls._days_live(start, end, dates), start, end)
+
+    @classmethod
+    def table_query(cls):
+        """In two steps: the lines summed per group and day (``_days``),
+        then the days of each period pivoted into its columns, so that a
+        line's amount is computed once however many periods it counts in
+        (the previous period and last year's may overlap)"""
+        ranges = cls._ranges()
+        start = min(r[0] for r in ranges)
+        end = max(r[1] for r in ranges)
+        name, others = cls._dimension_names()
+        days = cls._days(start, end)
         columns = [
             (Coalesce(days.key, 0) + 1).as_('id'),
             days.key.as_(name),
@@ -284,6 +316,10 @@ class _DimensionMixin:
     def _dimension_query(cls, lines):
         from_, column = cls._dimension_column(lines)
         return from_, cls._dimension, column, {}
+
+    @classmethod
+    def _dimension_names(cls):
+        return cls._dimension, []
 
     def get_rec_name(self, name):
         value = getattr(self, self._dimension)
@@ -422,6 +458,15 @@ class SalesByRegion(_DimensionMixin, SalesReportMixin):
         return (from_, level, getattr(address, cls._address_field(level)),
             others)
 
+    @classmethod
+    def _summary_dimension(cls):
+        return f'{cls.__name__}:{cls._level()}'
+
+    @classmethod
+    def _dimension_names(cls):
+        level = cls._level()
+        return level, [n for n, _ in REGION_LEVELS if n != level]
+
     def get_rec_name(self, name):
         value = getattr(self, self._level())
         return value.rec_name if value else gettext(
@@ -463,28 +508,66 @@ class SalesByPeriod(SalesReportMixin):
         return period if period in BUCKETS_PER_YEAR else 'month'
 
     @classmethod
+    def _days_live(cls, start, end, dates=None):
+        lines = sale_lines(start, end, dates)
+        return lines.select(
+            Cast(Literal(None), cls.id.sql_type().base).as_('key'),
+            lines.date.as_('date'),
+            Sum(lines.amount).as_('amount'),
+            Sum(lines.quantity).as_('quantity'),
+            Count(lines.sale, distinct=True).as_('number'),
+            Sum(lines.cost).as_('cost'),
+            group_by=[lines.date])
+
+    @classmethod
+    def _quotation_days_live(cls, start, end, dates=None):
+        """The sales quoted from start to end (on dates) counted per
+        quotation date: key, date, number and confirmed (those confirmed
+        since)"""
+        Sale = Pool().get('sale.sale')
+        sale = Sale.__table__()
+        from_, rule_where, _ = rule_scope(Sale, sale)
+        where = ((sale.company == Transaction().context.get('company'))
+            & (sale.quotation_date >= start)
+            & (sale.quotation_date <= end))
+        if dates is not None:
+            where &= sale.quotation_date.in_(dates)
+        if rule_where is not None:
+            where &= rule_where
+        owned = owned_parties()
+        if owned is not None:
+            where &= sale.party.in_(owned)
+        return from_.select(
+            Cast(Literal(None), cls.id.sql_type().base).as_('key'),
+            sale.quotation_date.as_('date'),
+            Count(sale.id).as_('number'),
+            Sum(Case((sale.state.in_(SALE_STATES), 1), else_=0)).as_(
+                'confirmed'),
+            where=where,
+            group_by=[sale.quotation_date])
+
+    @classmethod
     def table_query(cls):
         pool = Pool()
-        Sale = pool.get('sale.sale')
+        SaleSummary = pool.get('crm.analytics.sale.summary')
         granularity = cls._granularity()
         shift = BUCKETS_PER_YEAR[granularity]
         from_date, to_date = report_range()
         first, last = (date_key(from_date, granularity),
             date_key(to_date, granularity))
-        # the lines from the period last year of the first period
-        lines = sale_lines(
-            key_start(first - shift, granularity), to_date)
+        # the days from the period last year of the first period
+        days = cls._days(key_start(first - shift, granularity), to_date)
         # the key in a subquery: PostgreSQL does not see a GROUP BY
         # expression with parameters as the same as the selected one
-        keyed = lines.select(
-            period_key(lines.date, granularity).as_('key'),
-            lines.amount, lines.quantity, lines.sale, lines.cost)
+        keyed = days.select(
+            period_key(days.date, granularity).as_('key'),
+            days.amount, days.quantity, days.number, days.cost)
         # summed once per period (a WITH read three times), then shifted
         # into the next period and into the same period a year later
         periods = With('key', 'amount', 'quantity', 'number', 'cost',
             query=keyed.select(
                 keyed.key, Sum(keyed.amount), Sum(keyed.quantity),
-                Count(keyed.sale, distinct=True), Sum(keyed.cost),
+                Sum(keyed.number), Sum(keyed.cost),
                 group_by=[keyed.key]))
         zero = Literal(0)
 
@@ -505,19 +588,13 @@ class SalesByPeriod(SalesReportMixin):
                 margin.as_('margin'), zero.as_('quotations'),
                 zero.as_('quotations_confirmed'))
 
-        sale = Sale.__table__()
-        from_, rule_where, _ = rule_scope(Sale, sale)
-        quotation_key = period_key(sale.quotation_date, granularity)
-        where = ((sale.company == Transaction().context.get('company'))
-            & (sale.quotation_date >= from_date)
-            & (sale.quotation_date <= to_date))
-        if rule_where is not None:
-            where &= rule_where
-        owned = owned_parties()
-        if owned is not None:
-            where &= sale.party.in_(owned)
-        quoted = from_.select(
-            quotation_key.as_('key'), sale.id, sale.state, where=where)
+        quoted_days = SaleSummary.days(QUOTATION,
+            lambda dates: cls._quotation_days_live(
+                from_date, to_date, dates),
+            from_date, to_date)
+        quoted = quoted_days.select(
+            period_key(quoted_days.date, granularity).as_('key'),
+            quoted_days.number, quoted_days.confirmed)
         quotations = quoted.select(
             quoted.key.as_('id'),
             *(zero.as_(n) for n in [
@@ -526,9 +603,8 @@ class SalesByPeriod(SalesReportMixin):
                     'number_previous',
                     'amount_last_year', 'quantity_last_year',
                     'number_last_year', 'margin']),
-            Count(quoted.id).as_('quotations'),
-            Sum(Case((quoted.state.in_(SALE_STATES), 1), else_=0)).as_(
-                'quotations_confirmed'),
+            Sum(quoted.number).as_('quotations'),
+            Sum(quoted.confirmed).as_('quotations_confirmed'),
             group_by=[quoted.key])
 
         union = Union(part(0, 0), part(1, 1), part(shift, 2), quotations,

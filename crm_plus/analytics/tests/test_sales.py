@@ -383,6 +383,95 @@ class SalesAnalyticsTestCase(unittest.TestCase):
                         eval_domain(action['pyson_domain']))},
                 {'s2', 's5'})
 
+    @with_transaction()
+    def test_summary(self):
+        """The summary gives the figures of the lines: rebuilt, with changed
+        days read from the lines, and refreshed; never for a
+        representative"""
+        pool = Pool()
+        Summary = pool.get('crm.analytics.sale.summary')
+        Dirty = pool.get('crm.analytics.sale.summary.dirty')
+        Party = pool.get('party.party')
+        Address = pool.get('party.address')
+        Sale = pool.get('sale.sale')
+        data = self._setup()
+        company, context = data['company'], data['context']
+        c1, c2 = data['customers']
+        r2 = data['employees']['r2']
+        contexts = [context,
+            {**context, 'period': 'day', 'from_date': dt.date(2026, 3, 9),
+                'to_date': dt.date(2026, 3, 30)},
+            {**context, 'period': 'quarter',
+                'from_date': dt.date(2025, 1, 1),
+                'to_date': dt.date(2026, 6, 30)}]
+        reports = [(m, {}) for m in [
+                'crm.analytics.sale.period', 'crm.analytics.sale.product',
+                'crm.analytics.sale.category', 'crm.analytics.sale.owner',
+                'crm.analytics.sale.team', 'crm.analytics.sale.industry']]
+        reports += [('crm.analytics.sale.region', {'region_level': level})
+            for level in ['province', 'city', 'district']]
+
+        def figures(**extra):
+            result = {}
+            for model, report_context in reports:
+                for i, ctx in enumerate(contexts):
+                    rows = self._rows(model,
+                        {**ctx, **report_context, **extra})
+                    result[model, str(report_context), i] = {
+                        k: (r.amount, r.amount_previous, r.amount_last_year,
+                            r.quantity, r.number, r.margin,
+                            getattr(r, 'quotations', None),
+                            getattr(r, 'quotations_confirmed', None))
+                        for k, r in rows.items()}
+            return result
+
+        def answers(user=None):
+            with Transaction().set_context(company=company.id):
+                if user is None:
+                    return Summary.answers()
+                with Transaction().set_user(user.id), \
+                        Transaction().set_context(_check_access=True):
+                    return Summary.answers()
+
+        live = figures()
+        self.assertFalse(answers(), "not built")
+        Summary.refresh([company], rebuild=True)
+        self.assertTrue(answers())
+        self.assertTrue(Summary.search([], count=True))
+        self.assertEqual(figures(), live)
+        # for a CRM administrator, not for a representative, nor for one
+        # owner's customers
+        admin, = pool.get('res.user').create([{
+                    'login': 'analytics_admin', 'name': "admin",
+                    'companies': [('add', [company.id])],
+                    'company': company.id,
+                    'groups': [('add', [pool.get('ir.model.data').get_id(
+                                    'crm_plus', 'group_crm_admin')])],
+                    }])
+        self.assertTrue(answers(admin))
+        self.assertFalse(answers(data['users']['r1']))
+        with Transaction().set_context(company=company.id, owner=r2.id):
+            self.assertFalse(Summary.answers())
+
+        # changes through the ORM mark their days dirty
+        Party.write([c1], {'crm_owner': r2.id})
+        address, = c2.addresses
+        Address.write([address], {'subdivision': data['province'].id})
+        s4 = data['sales']['s4']
+        Sale.write([s4], {'state': 'draft'})
+        Sale.write([s4], {'reference': "s4 again"})
+        self.assertTrue(Dirty.search([], count=True))
+        changed = figures(crm_analytics_live=True)
+        self.assertNotEqual(changed, live)
+        self.assertEqual(figures(), changed)
+        Summary.refresh([company])
+        self.assertEqual(Dirty.search([], count=True), 0)
+        self.assertEqual(figures(), changed)
+
+        # the cron rebuilds a day after the last rebuild, else refreshes
+        Summary.refresh_cron()
+        self.assertEqual(figures(), changed)
+
 
 def eval_domain(encoded):
     from trytond.pyson import PYSONDecoder
