@@ -120,6 +120,9 @@ class Merge(Wizard):
         moved = (list(source.identifiers) + list(source.contact_mechanisms)
             + list(source.addresses))
 
+        # the replace moves the sales in SQL: their days change owner
+        pool.get('crm.analytics.sale.summary').mark_sales(
+            'party', [source.id])
         session_id, _, _ = Replace.create()
         try:
             replace = Replace(session_id)
