@@ -7,7 +7,8 @@ Usage (the database must not exist yet, or already hold the bench data):
         [--rebuild] [--summary-only]
 
 --rebuild rebuilds a summary already built; --summary-only skips the
-reports from the lines.
+reports from the lines; --others also times the other reports through the
+model (no hand-written SQL beside them).
 
 The data comes from bench/gen_sales.py.  It times the rebuild of the
 sales summary (crm.analytics.sale.summary), then for each report what the
@@ -101,6 +102,43 @@ def best(func, runs=3):
     return min(figures), result
 
 
+# the other reports, through the model only: their first page as the web
+# client reads it (1,000 rows), all their stored fields and rec_name
+OTHERS = [
+    ('crm.analytics.sale.category', {}),
+    ('crm.analytics.sale.team', {}),
+    ('crm.analytics.sale.industry', {}),
+    ('crm.analytics.sale.region', {'region_level': 'city'}),
+    ('crm.analytics.sale.region', {'region_level': 'district'}),
+    ('crm.analytics.sale.customer', {}),
+    ('crm.analytics.customer.distribution', {'dimension': 'province'}),
+    ('crm.analytics.customer.period', {}),
+    ('crm.analytics.customer.inactive', {'inactive_days': 90}),
+    ('crm.analytics.customer.cohort', {}),
+    ('crm.analytics.customer.rfm', {}),
+    ('crm.analytics.leaderboard.employee', {}),
+    ('crm.analytics.leaderboard.team', {}),
+    ]
+
+
+def others(pool, transaction, context):
+    from trytond.model import fields
+    for model, extra in OTHERS:
+        Report = pool.get(model)
+        names = ['rec_name'] + [n for n, f in Report._fields.items()
+            if not isinstance(f, fields.Function) and n not in {
+                'create_uid', 'write_uid', 'create_date', 'write_date'}]
+
+        def orm():
+            with transaction.set_context(context, **extra):
+                rows = Report.search([], limit=1000)
+                Report.read([r.id for r in rows], names)
+                return len(rows)
+        t_orm, n_orm = best(orm, runs=2)
+        print(f'{model} {extra or ""}: search + read {t_orm * 1000:.0f} ms '
+            f'({n_orm} rows, through the model only)', flush=True)
+
+
 def main():
     from trytond.pool import Pool
     from trytond.transaction import Transaction
@@ -172,6 +210,8 @@ def main():
                 f'{t_sum * 1000:.0f} ms ({n_sum} rows): '
                 f'{t_orm / t_sum:.2f}x; against the SQL on the lines '
                 f'{t_orm / t_hand:.3f}x', flush=True)
+        if '--others' in FLAGS:
+            others(pool, transaction, context)
     # a day of changes: the report reads it from the lines until the
     # refresh
     with Transaction().start(DB_NAME, 0) as transaction:

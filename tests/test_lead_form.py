@@ -24,7 +24,7 @@ from pathlib import Path
 from harness import BACKENDS, Instance, _crm_plus
 
 RATE_LIMIT = 3
-MIN_SECONDS = 1
+MIN_SECONDS = 2
 ORIGIN = 'https://www.partner.example'
 TOKEN = re.compile(r'name="token" value="([^"]+)"')
 

@@ -40,8 +40,9 @@ SYSTEM_TEXTS = {
     'crm.campaign.recipient', 'crm.campaign.report',
     'crm.lead.scoring.model', 'crm.erasure.log',
     # computed by the server: the RFM report's score, the trained churn
-    # models
+    # models, the sales summary's dimension names
     'crm.analytics.customer.rfm', 'crm.churn.model',
+    'crm.analytics.sale.summary',
     }
 
 
