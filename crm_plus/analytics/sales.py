@@ -133,6 +133,8 @@ class SalesReportMixin(DrillDownMixin, ReadOnlyQueryMixin, ModelSQL,
     context's period, the previous period and the same period last year"""
     __slots__ = ()
     _drill_model = 'sale.sale'
+    #: whether crm.analytics.sale.summary holds the report's day rows
+    _summarized = True
     currency = fields.Function(
         fields.Many2One('currency.currency', "Currency"), 'get_currency')
     amount = Monetary("Amount", currency='currency', digits='currency',
@@ -215,8 +217,10 @@ class SalesReportMixin(DrillDownMixin, ReadOnlyQueryMixin, ModelSQL,
 
     @classmethod
     def _days(cls, start, end):
-        "The day rows, from the summary where it answers"
+        "The day rows, from the summary where it holds them and answers"
         SaleSummary = Pool().get('crm.analytics.sale.summary')
+        if not cls._summarized:
+            return cls._days_live(start, end)
         return SaleSummary.days(cls._summary_dimension(),
             lambda dates: cls._days_live(start, end, dates), start, end)
 
@@ -375,6 +379,8 @@ class SalesByCustomer(_DimensionMixin, SalesReportMixin):
     __name__ = 'crm.analytics.sale.customer'
     __string__ = "Sales by Customer"
     _dimension = 'party'
+    # a day row per customer and day is about one per sale
+    _summarized = False
     party = fields.Many2One('party.party', "Customer")
 
 
