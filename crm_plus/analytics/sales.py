@@ -200,6 +200,11 @@ class SalesReportMixin(DrillDownMixin, ReadOnlyQueryMixin, ModelSQL,
         return cls.__name__
 
     @classmethod
+    def _summary_contexts(cls):
+        "The contexts of the report's dimensions in the summary"
+        return [{}]
+
+    @classmethod
     def _days_live(cls, start, end, dates=None):
         """The lines from start to end (on dates) summed per group and day:
         key, date, the other columns, amount, quantity, number and cost"""
@@ -467,6 +472,10 @@ class SalesByRegion(_DimensionMixin, SalesReportMixin):
     @classmethod
     def _summary_dimension(cls):
         return f'{cls.__name__}:{cls._level()}'
+
+    @classmethod
+    def _summary_contexts(cls):
+        return [{'region_level': level} for level, _ in REGION_LEVELS]
 
     @classmethod
     def _dimension_names(cls):

@@ -72,15 +72,11 @@ class SaleSummary(ModelSQL):
     @classmethod
     def _reports(cls):
         "The (report, context) of each dimension the summary holds"
-        pool = Pool()
-        for name in ['crm.analytics.sale.period',
-                'crm.analytics.sale.product', 'crm.analytics.sale.category',
-                'crm.analytics.sale.owner', 'crm.analytics.sale.team',
-                'crm.analytics.sale.industry']:
-            yield pool.get(name), {}
-        for level in ['province', 'city', 'district']:
-            yield pool.get('crm.analytics.sale.region'), {
-                'region_level': level}
+        from .sales import SalesReportMixin
+        for _, Report in Pool().iterobject():
+            if issubclass(Report, SalesReportMixin) and Report._summarized:
+                for context in Report._summary_contexts():
+                    yield Report, context
 
     @classmethod
     def answers(cls):
