@@ -2,9 +2,18 @@ import polib
 
 from trytond.pool import Pool, PoolMeta
 
+from .api.rows import clear_tag_names
+from .customer.address import clear_full_addresses
+
 
 class Translation(metaclass=PoolMeta):
     __name__ = 'ir.translation'
+
+    @classmethod
+    def on_modification(cls, mode, translations, field_names=None):
+        super().on_modification(mode, translations, field_names=field_names)
+        clear_full_addresses()
+        clear_tag_names()
 
     @classmethod
     def translation_import(cls, lang, module, po_path):

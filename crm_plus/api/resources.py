@@ -203,9 +203,11 @@ class Customers(Resource):
         ids = list(rows)
         if not ids:
             return rows
+        names_of = sql.rec_names_many({
+                Party._fields[n].model_name: [r[n] for r in rows.values()]
+                for n in related})
         for name in related:
-            target = Party._fields[name].model_name
-            targets = sql.rec_names(target, [r[name] for r in rows.values()])
+            targets = names_of[Party._fields[name].model_name]
             for row in rows.values():
                 row[name + '.'] = ({'id': row[name],
                         'rec_name': targets[row[name]]}
@@ -264,24 +266,14 @@ class Customers(Resource):
     def _read_categories(self, rows):
         "The tags with their rec_name, in the order of Party.read"
         from . import rows as sql
-        pool = Pool()
         Party = self.Model
-        Category = pool.get('party.category')
         field = Party._fields['categories']
-        Relation = field.get_relation()
-        for row in rows.values():
-            row['categories.'] = []
-        tagged = {p for p, _ in sql.select_children(
-                Relation, field.origin, list(rows), [])}
-        if not tagged:
-            return
         with without_check_access():
-            values = field.get(sorted(tagged), Party, 'categories')
-            names = {c['id']: c for c in Category.read(
-                    list({c for v in values.values() for c in v}),
-                    ['rec_name'])}
+            values = field.get(sorted(rows), Party, 'categories')
+        names = sql.tag_names(list({c for v in values.values() for c in v}))
         for party, categories in values.items():
-            rows[party]['categories.'] = [names[c] for c in categories]
+            rows[party]['categories.'] = [
+                {'id': c, 'rec_name': names[c]} for c in categories]
 
     def _read_addresses(self, rows):
         """The first active address formatted as seen from the country of
@@ -292,8 +284,8 @@ class Customers(Resource):
         Country = pool.get('country.country')
         context = Transaction().context
         addresses = sql.by_parent(sql.select_children(Address, 'party',
-                list(rows), ['sequence']))
-        first = {p: a[0]['id'] for p, a in addresses.items()}
+                list(rows), ['sequence', 'write_date', 'create_date']))
+        first = {p: a[0] for p, a in addresses.items()}
         for row in rows.values():
             row['addresses.'] = []
         if not first:
@@ -301,12 +293,8 @@ class Customers(Resource):
         overrides = {}
         company_id = context.get('company')
         if 'address_from_country' not in context and company_id:
-            company = sql.select_columns(
-                pool.get('company.company'), [company_id], ['party'])
-            own = sql.by_parent(sql.select_children(Address, 'party',
-                    [company_id and company[company_id]['party']],
-                    ['sequence', 'country'])) if company else {}
-            own = next(iter(own.values()), [])
+            own = sorted(sql.company_addresses(company_id),
+                key=sql.sequence_key)
             overrides['address_from_country'] = (
                 Country(own[0]['country'])
                 if own and own[0]['country'] is not None else None)
@@ -318,10 +306,12 @@ class Customers(Resource):
         transaction = Transaction()
         with transaction.reset_context(), transaction.set_context(kept), \
                 without_check_access():
-            formatted = {a['id']: a for a in Address.read(
-                    list(first.values()), ['full_address'])}
+            formatted = Address.crm_full_addresses({
+                    a['id']: a['write_date'] or a['create_date']
+                    for a in first.values()})
         for party, address in first.items():
-            rows[party]['addresses.'] = [formatted[address]]
+            rows[party]['addresses.'] = [{'id': address['id'],
+                    'full_address': formatted[address['id']]}]
 
     actions = [
         Action('claim', _party_action('crm_claim'),

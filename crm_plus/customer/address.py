@@ -6,10 +6,13 @@ reads in Chinese from the province to the building, with the postal code
 apart, without the country for a domestic address and without repeating a
 municipality (北京, 上海, 天津, 重庆) that is its own city.
 """
+from trytond.cache import Cache
 from trytond.model import fields
 from trytond.pool import Pool, PoolMeta
 from trytond.pyson import Bool, Eval, If
 from trytond.transaction import Transaction
+
+from ..text_input import TextInputMixin
 
 # The party fields of a European postal address, hidden for China
 POSTAL_FIELDS = ['post_box', 'private_bag', 'post_office']
@@ -30,7 +33,33 @@ def short_region_name(name):
 def is_chinese_language():
     return (Transaction().language or '').startswith('zh')
 
-from ..text_input import TextInputMixin
+
+# The formatted addresses by (address, its last change, the language, the
+# company, the country they are seen from): what else the text reads (the
+# names of the countries, subdivisions and regions, the address formats,
+# the translations) clears it when it changes, as trytond's own cache of
+# the address formats is cleared.  Its size: trytond.conf [cache]
+# party.address.crm_full_address (default: [cache] default)
+_full_addresses = Cache('party.address.crm_full_address', context=False)
+# the context keys the formatting reads that make it uncachable: the
+# party's name or another party in the text, untrusted translations
+UNCACHED_CONTEXT = {'address_with_party', 'address_attention_party',
+    'fuzzy_translation'}
+
+
+def clear_full_addresses():
+    "Clear the cached formatted addresses (see Address.crm_full_addresses)"
+    _full_addresses.clear()
+
+
+class ClearFullAddressesMixin:
+    "A model whose records the formatted addresses read"
+    __slots__ = ()
+
+    @classmethod
+    def on_modification(cls, mode, records, field_names=None):
+        super().on_modification(mode, records, field_names=field_names)
+        clear_full_addresses()
 
 
 class Address(TextInputMixin, metaclass=PoolMeta):
@@ -203,6 +232,37 @@ class Address(TextInputMixin, metaclass=PoolMeta):
                 substitutions[number.upper()] = value.upper()
         return substitutions
 
+    @classmethod
+    def crm_full_addresses(cls, stamps):
+        """{id: full_address} of the addresses of stamps, {id: their last
+        change (write or create date)}, as read(['full_address']) answers
+        in the context, from a cache keyed by the last change: the ids must
+        be ones the user may read.  Only a read-only transaction uses the
+        cache: it reads committed addresses, each change of which has its
+        own write date, where all the writes of one transaction share its
+        timestamp"""
+        context = Transaction().context
+        cached = Transaction().readonly and not (
+            UNCACHED_CONTEXT & {k for k in context if context[k]})
+        from_country = context.get('address_from_country', -1)
+        base = (Transaction().language, context.get('company'),
+            getattr(from_country, 'id', from_country))
+        result, missing = {}, []
+        for id_, stamp in stamps.items():
+            value = (_full_addresses.get((id_, stamp, *base))
+                if cached else None)
+            if value is None:
+                missing.append(id_)
+            else:
+                result[id_] = value
+        if missing:
+            for address in cls.read(missing, ['full_address']):
+                id_, value = address['id'], address['full_address']
+                result[id_] = value
+                if cached and value is not None:
+                    _full_addresses.set((id_, stamps[id_], *base), value)
+        return result
+
     def _crm_regions(self):
         """Return the Chinese names of the province and of the city with
         its district: the city of a municipality is left out"""
@@ -295,3 +355,11 @@ class Address(TextInputMixin, metaclass=PoolMeta):
             ('crm_city.name', *clause[1:]),
             ('crm_district.name', *clause[1:]),
             ]
+
+
+class AddressFormat(ClearFullAddressesMixin, metaclass=PoolMeta):
+    __name__ = 'party.address.format'
+
+
+class Country(ClearFullAddressesMixin, metaclass=PoolMeta):
+    __name__ = 'country.country'

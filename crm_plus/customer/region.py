@@ -21,6 +21,7 @@ from trytond.tools import grouped_slice
 from trytond.transaction import Transaction
 
 from ..text_input import TextInputMixin
+from .address import clear_full_addresses
 
 REGIONS_CSV = os.path.join(os.path.dirname(__file__), 'data', 'regions.csv')
 LEVELS = ['province', 'city', 'district']
@@ -156,6 +157,7 @@ class Region(TextInputMixin, DeactivableMixin, ModelSQL, ModelView):
     def on_modification(cls, mode, regions, field_names=None):
         super().on_modification(mode, regions, field_names=field_names)
         cls._provinces.clear()
+        clear_full_addresses()
 
     @classmethod
     def link_subdivisions(cls, codes=None):
@@ -214,6 +216,7 @@ class Subdivision(metaclass=PoolMeta):
     @classmethod
     def on_modification(cls, mode, subdivisions, field_names=None):
         super().on_modification(mode, subdivisions, field_names=field_names)
+        clear_full_addresses()
         Region = Pool().get('crm.region')
         if mode == 'create':
             Region.link_subdivisions({s.code for s in subdivisions})

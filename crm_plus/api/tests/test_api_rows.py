@@ -2,6 +2,7 @@
 generic path (Model.read) answers, for every field, language and user."""
 import datetime as dt
 import json
+from unittest import mock
 
 from trytond.modules.company.tests import create_company, set_company
 from trytond.modules.crm_plus.tests.tools import CrmPlusDatabase
@@ -87,6 +88,77 @@ class ApiRowsTestCase(CrmPlusDatabase, TestCase):
             # addresses as seen from a company without address
             with Transaction().set_context(address_from_country=None):
                 self.assert_same(resource, customers)
+
+    @with_transaction()
+    def test_cached_names_follow_changes(self):
+        """The cached formatted addresses and tag names change with what
+        they read: the country, the region, the tags, their translations;
+        a transaction that writes reads the addresses afresh"""
+        from trytond.modules.crm_plus.api.resources import RESOURCES
+        pool = Pool()
+        Address = pool.get('party.address')
+        Category = pool.get('party.category')
+        Country = pool.get('country.country')
+        Party = pool.get('party.party')
+        Region = pool.get('crm.region')
+        Translation = pool.get('ir.translation')
+        resource = RESOURCES['customers']
+        fields = resource.readable()
+        transaction = Transaction()
+        company = create_company()
+        with set_company(company):
+            customer = self.create_customers()[0]
+            france, = Country.create([{'name': "France", 'code': 'FR'}])
+            city, = Region.create([{'name': "苏州市", 'code': '320500',
+                        'level': 'city'}])
+            address = Party.address_get(customer)
+            address.country = france
+            address.save()
+            other, = Party.create([{'name': "苏州客户", 'crm_kind': 'enterprise',
+                        'addresses': [('create', [{'street': "人民路1号",
+                                        'crm_city': city.id}])]}])
+
+            def check(party, language='zh_CN', readonly=True):
+                """The answer, checked against the ORM's figures of now, in
+                a read-only transaction (the cache's) or not"""
+                with transaction.set_context(language=language), \
+                        mock.patch.object(transaction, 'readonly', readonly):
+                    answer = resource.read_visible(party.id, fields)[0]
+                    first = Party.address_get(party)
+                    self.assertEqual(answer['address'],
+                        Address.read([first.id], ['full_address'])[0][
+                            'full_address'])
+                    tags = Party.read([party.id], ['categories'])[0][
+                        'categories']
+                    self.assertEqual(answer['tags'], [c['rec_name']
+                            for c in Category.read(tags, ['rec_name'])])
+                return answer
+
+            # each first read fills the cache, the next after a change
+            # must not answer from it
+            check(customer, 'en')
+            check(other)
+            france.name = "French Republic"
+            france.save()
+            self.assertIn("FRENCH REPUBLIC", check(customer, 'en')['address'])
+            city.name = "昆山市"
+            city.save()
+            self.assertIn("昆山", check(other)['address'])
+            gold, = Category.search([('name', '=', "Gold")])
+            gold.parent.name = "VVIP"
+            gold.parent.save()
+            self.assertIn("VVIP / Gold", check(customer)['tags'])
+            Translation.create([{
+                        'name': 'party.category,name', 'type': 'model',
+                        'lang': 'zh_CN', 'res_id': gold.id, 'src': "Gold",
+                        'value': "金牌", 'module': 'crm_plus',
+                        'fuzzy': False}])
+            self.assertIn("VVIP / 金牌", check(customer)['tags'])
+            # the write keeps the address's write date of this transaction
+            address.street = "春东路3号"
+            address.save()
+            self.assertIn("春东路3号",
+                check(customer, readonly=False)['address'])
 
     @with_transaction()
     def test_read_visible_rules(self):
