@@ -205,10 +205,12 @@ class SalesReportMixin(DrillDownMixin, ReadOnlyQueryMixin, ModelSQL,
         return [{}]
 
     @classmethod
-    def _days_live(cls, start, end, dates=None):
+    def _days_live(cls, start, end, dates=None, lines=None):
         """The lines from start to end (on dates) summed per group and day:
-        key, date, the other columns, amount, quantity, number and cost"""
-        lines = sale_lines(start, end, dates)
+        key, date, the other columns, amount, quantity, number and cost;
+        lines: a table of those sale_lines gives instead of its query"""
+        if lines is None:
+            lines = sale_lines(start, end, dates)
         from_, _, key, others = cls._dimension_query(lines)
         return from_.select(
             key.as_('key'), lines.date.as_('date'),
@@ -384,8 +386,6 @@ class SalesByCustomer(_DimensionMixin, SalesReportMixin):
     __name__ = 'crm.analytics.sale.customer'
     __string__ = "Sales by Customer"
     _dimension = 'party'
-    # a day row per customer and day is about one per sale
-    _summarized = False
     party = fields.Many2One('party.party', "Customer")
 
 
@@ -523,8 +523,9 @@ class SalesByPeriod(SalesReportMixin):
         return period if period in BUCKETS_PER_YEAR else 'month'
 
     @classmethod
-    def _days_live(cls, start, end, dates=None):
-        lines = sale_lines(start, end, dates)
+    def _days_live(cls, start, end, dates=None, lines=None):
+        if lines is None:
+            lines = sale_lines(start, end, dates)
         return lines.select(
             Cast(Literal(None), cls.id.sql_type().base).as_('key'),
             lines.date.as_('date'),

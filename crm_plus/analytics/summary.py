@@ -21,7 +21,7 @@ prices (the margin), currency rates and product categories.
 import datetime as dt
 import time
 
-from sql import Literal, Union
+from sql import Literal, Table, Union
 from sql.aggregate import Max
 
 from trytond import backend
@@ -40,6 +40,8 @@ QUOTATION = 'quotation'
 DIRTY_DATES_LISTED = 100
 #: a rebuild a day takes in the changes no day is marked for
 REBUILD_AFTER = dt.timedelta(days=1)
+#: the temporary table of the lines of a refresh
+LINES_TABLE = 'crm_analytics_summary_lines'
 
 
 class SaleSummary(ModelSQL):
@@ -174,9 +176,26 @@ class SaleSummary(ModelSQL):
                     *(getattr(rows, n) for n in names))))
 
     @classmethod
+    def _materialize(cls, query):
+        """A temporary table of the rows of query: the lines are selected
+        once for all the dimensions"""
+        cursor = Transaction().connection.cursor()
+        sql, params = tuple(query)
+        cursor.execute(
+            'CREATE TEMPORARY TABLE "%s" AS %s' % (LINES_TABLE, sql), params)
+        if backend.name == 'postgresql':
+            # no statistics else: autovacuum does not analyze them
+            cursor.execute('ANALYZE "%s"' % LINES_TABLE)
+        return Table(LINES_TABLE)
+
+    @classmethod
     def refresh(cls, companies=None, rebuild=False):
         """Compute again the dirty days of the companies (all without), or
-        every day with rebuild"""
+        every day with rebuild.  One refresh at a time: trytond starts the
+        transaction again with the table locked (NOWAIT), so a second one
+        fails, and the cron retries it, instead of inserting the same days
+        twice"""
+        from .sales import sale_lines
         pool = Pool()
         Company = pool.get('company.company')
         State = pool.get('crm.analytics.sale.summary.state')
@@ -185,6 +204,7 @@ class SaleSummary(ModelSQL):
         cursor = transaction.connection.cursor()
         summary = cls.__table__()
         dirty = Dirty.__table__()
+        cls.lock()
         if companies is None:
             companies = Company.search([])
         for company in companies:
@@ -206,11 +226,17 @@ class SaleSummary(ModelSQL):
             context = {'company': company.id, 'owner': None, 'team': None}
             with transaction.set_user(0), without_check_access(), \
                     transaction.set_context(context):
-                for Report, report_context in cls._reports():
-                    with transaction.set_context(report_context):
-                        cls._store(company.id, Report._summary_dimension(),
-                            Report._days_live(
-                                dt.date.min, dt.date.max, dates))
+                lines = cls._materialize(
+                    sale_lines(dt.date.min, dt.date.max, dates))
+                try:
+                    for Report, report_context in cls._reports():
+                        with transaction.set_context(report_context):
+                            cls._store(company.id,
+                                Report._summary_dimension(),
+                                Report._days_live(dt.date.min, dt.date.max,
+                                    dates, lines=lines))
+                finally:
+                    cursor.execute('DROP TABLE "%s"' % LINES_TABLE)
                 Period = pool.get('crm.analytics.sale.period')
                 cls._store(company.id, QUOTATION,
                     Period._quotation_days_live(

@@ -410,10 +410,17 @@ class SalesAnalyticsTestCase(unittest.TestCase):
                 'crm.analytics.sale.period', 'crm.analytics.sale.product',
                 'crm.analytics.sale.category', 'crm.analytics.sale.owner',
                 'crm.analytics.sale.team', 'crm.analytics.sale.industry',
-                # not in the summary: from the lines
                 'crm.analytics.sale.customer']]
         reports += [('crm.analytics.sale.region', {'region_level': level})
             for level in ['province', 'city', 'district']]
+        # the customers' orders of the period from the summary's customer
+        # day rows
+        reports += [('crm.analytics.customer.distribution',
+                {'dimension': dimension})
+            for dimension in ['province', 'industry']]
+        measures = ['amount', 'amount_previous', 'amount_last_year',
+            'quantity', 'number', 'margin', 'quotations',
+            'quotations_confirmed', 'customers', 'new', 'ordering']
 
         def figures(**extra):
             result = {}
@@ -422,10 +429,7 @@ class SalesAnalyticsTestCase(unittest.TestCase):
                     rows = self._rows(model,
                         {**ctx, **report_context, **extra})
                     result[model, str(report_context), i] = {
-                        k: (r.amount, r.amount_previous, r.amount_last_year,
-                            r.quantity, r.number, r.margin,
-                            getattr(r, 'quotations', None),
-                            getattr(r, 'quotations_confirmed', None))
+                        k: tuple(getattr(r, m, None) for m in measures)
                         for k, r in rows.items()}
             return result
 
