@@ -5,7 +5,9 @@ cohorts of the month of their first order; and RFM segments.
 
 A customer is a party with a CRM kind; an order is a sale of the context's
 company in a confirmed, processing or done state (``sales.SALE_STATES``),
-its amount the lines' in the company's currency (``sales.sale_lines``).
+its amount the lines' in the company's currency (``sales.sale_lines``,
+read as the customers' day rows of the sales by customer: from the sales
+summary when it answers for the user).
 The figures hold only the customers and the sales the user may list
 (``rule_scope`` on both).  Dates of timestamps (creation) are UTC days.
 """
@@ -29,7 +31,7 @@ from .common import (
     AnalyticsContextMixin, DrillDownMixin, date_key, date_of, key_end,
     key_label, key_start, owned_parties, period_key, report_range,
     rule_scope)
-from .sales import SALE_STATES, sale_lines
+from .sales import SALE_STATES
 
 DIMENSIONS = [
     ('province', "Province"),
@@ -433,12 +435,12 @@ class CustomerInactive(_CustomerReportMixin):
     def table_query(cls):
         from_, where, party, _, last = cls._customer_query()
         today = cls._today()
-        lines = sale_lines(today - relativedelta(months=12)
-            + dt.timedelta(days=1), today)
-        recent = lines.select(lines.party,
-            Sum(lines.amount).as_('amount'),
-            Count(lines.sale, distinct=True).as_('number'),
-            group_by=[lines.party])
+        # the customers' day rows: a sale has one day, their counts add up
+        days = Pool().get('crm.analytics.sale.customer')._days(
+            today - relativedelta(months=12) + dt.timedelta(days=1), today)
+        recent = days.select(days.key.as_('party'),
+            Sum(days.amount).as_('amount'), Sum(days.number).as_('number'),
+            group_by=[days.key])
         from_ = from_.join(recent, 'LEFT', condition=recent.party == party.id)
         return from_.select(party.id.as_('id'), party.id.as_('party'),
             party.crm_owner.as_('employee'), last.date.as_('last_order'),
@@ -579,12 +581,13 @@ class CustomerRFM(_CustomerReportMixin):
     def table_query(cls):
         from_, where, party, _, _ = cls._customer_query()
         from_date, to_date = report_range()
-        lines = sale_lines(from_date, to_date)
-        figures = lines.select(lines.party,
-            Max(lines.date).as_('last_order'),
-            Count(lines.sale, distinct=True).as_('frequency'),
-            Sum(lines.amount).as_('monetary'),
-            group_by=[lines.party])
+        days = Pool().get('crm.analytics.sale.customer')._days(
+            from_date, to_date)
+        figures = days.select(days.key.as_('party'),
+            Max(days.date).as_('last_order'),
+            Sum(days.number).as_('frequency'),
+            Sum(days.amount).as_('monetary'),
+            group_by=[days.key])
         from_ = from_.join(figures, condition=figures.party == party.id)
 
         def ntile(column):

@@ -5,7 +5,8 @@ their new customers and the interactions they logged, against their
 targets (``crm.sale.target``).
 
 Attainment is the confirmed sales amount (``sales.sale_lines``, the
-forecast's committed sales) over the target of the months the period
+forecast's committed sales, read as the customers' day rows of the sales
+summary once it is built) over the target of the months the period
 touches.  A representative's figures are those of the customers they own
 (``party.crm_owner``), the opportunities they are the employee of and the
 interactions their users logged; a team's, the sum of its members'.
@@ -31,7 +32,6 @@ from .common import (
     AnalyticsContextMixin, DrillDownMixin, company_amount, date_of,
     report_range)
 from .pipeline_report import team_employees
-from .sales import sale_lines
 
 RANK_BY = [
     ('sale_amount', "Sales Amount"),
@@ -64,13 +64,16 @@ def employee_figures(from_date, to_date):
             *(values.get(m, zero).as_(m) for m in MEASURES),
             where=where, group_by=group_by)
 
+    # the customers' day rows of all the sales (from the summary once
+    # built): a sale has one day, their counts add up
     with without_check_access():
-        lines = sale_lines(from_date, to_date)
+        days = pool.get('crm.analytics.sale.customer')._days(
+            from_date, to_date)
     party = Party.__table__()
-    sales = part(lines.join(party, condition=party.id == lines.party),
+    sales = part(days.join(party, condition=party.id == days.key),
         party.crm_owner, {
-            'sale_amount': Sum(lines.amount),
-            'orders': Count(lines.sale, distinct=True),
+            'sale_amount': Sum(days.amount),
+            'orders': Sum(days.number),
             }, where=party.crm_owner != Null, group_by=[party.crm_owner])
 
     opportunity = Opportunity.__table__()

@@ -418,9 +418,17 @@ class SalesAnalyticsTestCase(unittest.TestCase):
         reports += [('crm.analytics.customer.distribution',
                 {'dimension': dimension})
             for dimension in ['province', 'industry']]
+        reports += [(m, {}) for m in [
+                'crm.analytics.customer.inactive',
+                'crm.analytics.customer.rfm',
+                'crm.analytics.leaderboard.employee',
+                'crm.analytics.leaderboard.team']]
         measures = ['amount', 'amount_previous', 'amount_last_year',
             'quantity', 'number', 'margin', 'quotations',
-            'quotations_confirmed', 'customers', 'new', 'ordering']
+            'quotations_confirmed', 'customers', 'new', 'ordering',
+            'last_order', 'orders_12m', 'amount_12m', 'frequency',
+            'monetary', 'r_score', 'f_score', 'm_score', 'segment',
+            'sale_amount', 'orders']
 
         def figures(**extra):
             result = {}
