@@ -359,7 +359,9 @@ class FlowsTest(system.WebClientCase):
 
         self.open_menu(*CUSTOMERS, '我的跟进')
         self.click_tab('即将到期')
-        rows = [r for r in self.rows() if next_step in r]
+        # the tab's list may still be loading: wait for the row
+        rows = self.wait(lambda d: [r for r in self.rows() if next_step in r],
+            lambda: f"follow-up rows: {self.rows()}")
         self.assertEqual(len(rows), 1, f"follow-up rows: {self.rows()}")
         self.assertIn(party, rows[0])
         self.assertIn(due.isoformat(), rows[0])
