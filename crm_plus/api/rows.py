@@ -107,16 +107,11 @@ def _own_method(Model, name, module_class):
     return getattr(Model, name) is getattr(module_class, name)
 
 
-def rec_names(model, ids):
-    """{id: rec_name} of the records ids of model as Model.read(ids,
-    ['rec_name']) answers it, without access checks"""
-    return rec_names_many({model: ids})[model]
-
-
 def rec_names_many(wanted):
     """{model: {id: rec_name}} of the records of wanted, {model: ids}, as
-    rec_names answers them: the stored names of all the models in one
-    query (a union), the others through the ORM"""
+    Model.read(ids, ['rec_name']) answers them, without access checks: the
+    stored names of all the models in one query (a union), the others
+    through the ORM"""
     pool = Pool()
     result, parts, stored = {}, [], []
     for model, ids in wanted.items():
